@@ -1,0 +1,119 @@
+#include "advisor/catalog.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace advisor {
+
+const char* to_string(ConstraintKind kind) {
+    switch (kind) {
+    case ConstraintKind::primary_key:
+        return "primary_key";
+    case ConstraintKind::unique:
+        return "unique";
+    case ConstraintKind::exclude:
+        return "exclude";
+    case ConstraintKind::none:
+        break;
+    }
+    return "";
+}
+
+const char* to_string(TableKind kind) {
+    switch (kind) {
+    case TableKind::table:
+        return "table";
+    case TableKind::partitioned_table:
+        return "partitioned_table";
+    case TableKind::view:
+        return "view";
+    case TableKind::materialized_view:
+        return "materialized_view";
+    case TableKind::foreign_table:
+        return "foreign_table";
+    }
+    return "table";
+}
+
+std::vector<std::string> Index::key_texts() const {
+    std::vector<std::string> texts;
+    texts.reserve(keys.size());
+    for (const auto& key : keys) {
+        texts.push_back(key.text());
+    }
+    return texts;
+}
+
+const Column* Table::find_column(const std::string& column_name) const {
+    for (const auto& column : columns) {
+        if (column.name == column_name) {
+            return &column;
+        }
+    }
+    return nullptr;
+}
+
+Column* Table::find_column(const std::string& column_name) {
+    return const_cast<Column*>(std::as_const(*this).find_column(column_name));
+}
+
+const Table* Catalog::find_table(const std::string& qualified_name) const {
+    const auto it = tables.find(qualified_name);
+    return it == tables.end() ? nullptr : &it->second;
+}
+
+Table* Catalog::find_table(const std::string& qualified_name) {
+    const auto it = tables.find(qualified_name);
+    return it == tables.end() ? nullptr : &it->second;
+}
+
+const Index* Catalog::find_index(const std::string& qualified_name) const {
+    for (const auto& index : indexes) {
+        if (index.qualified_name() == qualified_name) {
+            return &index;
+        }
+    }
+    return nullptr;
+}
+
+Index* Catalog::find_index(const std::string& qualified_name) {
+    return const_cast<Index*>(std::as_const(*this).find_index(qualified_name));
+}
+
+std::vector<const Index*> Catalog::indexes_on(const std::string& qualified_table) const {
+    std::vector<const Index*> found;
+    for (const auto& index : indexes) {
+        if (index.table == qualified_table) {
+            found.push_back(&index);
+        }
+    }
+    return found;
+}
+
+bool Catalog::relation_name_taken(const std::string& schema, const std::string& name) const {
+    const std::string qualified = schema + "." + name;
+    return tables.count(qualified) > 0 || find_index(qualified) != nullptr;
+}
+
+void Catalog::drop_index(const std::string& qualified_name) {
+    std::erase_if(indexes, [&](const Index& index) { return index.qualified_name() == qualified_name; });
+}
+
+void Catalog::drop_table(const std::string& qualified_name) {
+    // PostgreSQL drops a table's indexes with it, and its partitions with a partitioned table.
+    const Table* table = find_table(qualified_name);
+    if (table == nullptr) {
+        return;
+    }
+    const std::vector<std::string> partitions = table->partitions;
+    std::erase_if(indexes, [&](const Index& index) { return index.table == qualified_name; });
+    tables.erase(qualified_name);
+    for (const auto& partition : partitions) {
+        drop_table(partition);
+    }
+    for (auto& [name, other] : tables) {
+        std::erase(other.partitions, qualified_name);
+    }
+}
+
+} // namespace advisor

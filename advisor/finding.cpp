@@ -1,0 +1,53 @@
+#include "advisor/finding.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+namespace advisor {
+
+const char* to_string(Severity severity) {
+    switch (severity) {
+    case Severity::high:
+        return "high";
+    case Severity::medium:
+        return "medium";
+    case Severity::low:
+        break;
+    }
+    return "low";
+}
+
+std::optional<Severity> parse_severity(const std::string& text) {
+    if (text == "high") {
+        return Severity::high;
+    }
+    if (text == "medium") {
+        return Severity::medium;
+    }
+    if (text == "low") {
+        return Severity::low;
+    }
+    return std::nullopt;
+}
+
+std::vector<std::string> IndexSpec::columns() const {
+    std::vector<std::string> texts;
+    for (const auto& key : keys) {
+        texts.push_back(key.text());
+    }
+    return texts;
+}
+
+IndexSpec spec_of(const Index& index) {
+    return IndexSpec{index.name,   index.table, index.keys,   index.method,
+                     index.unique, index.where, index.include};
+}
+
+void sort_findings(std::vector<Finding>& findings) {
+    std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+        return std::forward_as_tuple(b.severity, b.time_saved_ms, a.table, a.columns, a.rule, a.index) <
+               std::forward_as_tuple(a.severity, a.time_saved_ms, b.table, b.columns, b.rule, b.index);
+    });
+}
+
+} // namespace advisor

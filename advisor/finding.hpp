@@ -1,0 +1,68 @@
+// A finding: what a rule reports. Plain data that renderers (text, json, markdown, sarif) and
+// migration writers read; rules build them and never print.
+#pragma once
+
+#include "advisor/catalog.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace advisor {
+
+enum class Severity { low = 0, medium = 1, high = 2 };
+
+const char* to_string(Severity severity);
+std::optional<Severity> parse_severity(const std::string& text);
+
+// An index to create (or, for redundant/unused findings, the one to drop).
+struct IndexSpec {
+    std::string name;
+    std::string table; // schema-qualified
+    std::vector<IndexKey> keys;
+    std::string method = "btree";
+    bool unique = false;
+    std::optional<std::string> where;
+    std::vector<std::string> include;
+
+    std::vector<std::string> columns() const; // key texts: column names or expressions
+};
+
+// The spec that recreates an existing index.
+IndexSpec spec_of(const Index& index);
+
+// One query shape a finding is about.
+struct QueryEvidence {
+    std::string fingerprint;
+    long long calls = 0;
+    double total_ms = 0;
+    std::string example;
+};
+
+struct Fix {
+    std::optional<IndexSpec> create_index; // index to create (missing-index, unindexed-fk)
+    std::optional<IndexSpec> drop_index;   // index to drop (redundant-index, unused-index)
+    std::string sql_up;
+    std::string sql_down;
+    std::string sqlalchemy;
+    std::string note; // a fix that is a recipe rather than SQL (partitioned tables)
+};
+
+struct Finding {
+    std::string rule;
+    Severity severity = Severity::low;
+    std::string table; // schema-qualified
+    std::vector<std::string> columns;
+    std::string index; // the index a finding is about (redundant-index, unused-index)
+    std::string message;
+    std::vector<std::string> details; // further evidence, one line each
+    std::vector<QueryEvidence> queries;
+    Fix fix;
+    double time_saved_ms = 0; // estimate, for ordering
+    SourceLocation location;  // where the table or index is declared
+};
+
+// Orders findings as design.md says: severity, then estimated time saved, then table, columns.
+void sort_findings(std::vector<Finding>& findings);
+
+} // namespace advisor

@@ -1,0 +1,141 @@
+#include "advisor/render/findings_render.hpp"
+
+#include <sstream>
+
+namespace advisor {
+
+namespace {
+
+nlohmann::ordered_json index_spec_json(const IndexSpec& spec) {
+    return {{"name", spec.name},
+            {"table", spec.table},
+            {"columns", spec.columns()},
+            {"method", spec.method},
+            {"unique", spec.unique},
+            {"where", spec.where ? nlohmann::ordered_json(*spec.where) : nlohmann::ordered_json(nullptr)},
+            {"include", spec.include}};
+}
+
+std::string join(const std::vector<std::string>& items) {
+    std::string text;
+    for (const auto& item : items) {
+        text += (text.empty() ? "" : ", ") + item;
+    }
+    return text;
+}
+
+std::string upper(std::string text) {
+    for (auto& c : text) {
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    return text;
+}
+
+} // namespace
+
+ReportSummary summarize(const Catalog& catalog) {
+    ReportSummary summary;
+    summary.tables = catalog.tables.size();
+    summary.indexes = catalog.indexes.size();
+    return summary;
+}
+
+nlohmann::ordered_json finding_to_json(const Finding& finding) {
+    nlohmann::ordered_json queries = nlohmann::ordered_json::array();
+    for (const auto& query : finding.queries) {
+        queries.push_back({{"fingerprint", query.fingerprint},
+                           {"calls", query.calls},
+                           {"total_ms", query.total_ms},
+                           {"example", query.example}});
+    }
+    nlohmann::ordered_json evidence = {{"queries", queries}};
+    if (!finding.details.empty()) {
+        evidence["details"] = finding.details;
+    }
+    nlohmann::ordered_json fix = nlohmann::ordered_json::object();
+    if (finding.fix.create_index) {
+        fix["index"] = index_spec_json(*finding.fix.create_index);
+    } else if (finding.fix.drop_index) {
+        fix["drop_index"] = index_spec_json(*finding.fix.drop_index);
+    }
+    if (!finding.fix.sql_up.empty() || !finding.fix.sql_down.empty()) {
+        fix["sql"] = {{"up", finding.fix.sql_up}, {"down", finding.fix.sql_down}};
+    }
+    if (!finding.fix.sqlalchemy.empty()) {
+        fix["sqlalchemy"] = finding.fix.sqlalchemy;
+    }
+    if (!finding.fix.note.empty()) {
+        fix["note"] = finding.fix.note;
+    }
+    nlohmann::ordered_json json = {{"rule", finding.rule},
+                                   {"severity", to_string(finding.severity)},
+                                   {"table", finding.table},
+                                   {"columns", finding.columns}};
+    if (!finding.index.empty()) {
+        json["index"] = finding.index;
+    }
+    json["message"] = finding.message;
+    json["evidence"] = evidence;
+    json["fix"] = fix;
+    return json;
+}
+
+nlohmann::ordered_json findings_to_json(const std::vector<Finding>& findings,
+                                        const ReportSummary& summary) {
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const auto& finding : findings) {
+        list.push_back(finding_to_json(finding));
+    }
+    return {{"tool", {{"name", "schema-advisor"}, {"version", SCHEMA_ADVISOR_VERSION}}},
+            {"summary",
+             {{"tables", summary.tables},
+              {"indexes", summary.indexes},
+              {"statements", summary.statements},
+              {"shapes", summary.shapes}}},
+            {"findings", list}};
+}
+
+std::string findings_to_text(const std::vector<Finding>& findings, const ReportSummary& summary) {
+    std::ostringstream out;
+    std::size_t counts[3] = {0, 0, 0};
+    for (const auto& finding : findings) {
+        ++counts[static_cast<int>(finding.severity)];
+        out << upper(to_string(finding.severity)) << "  " << finding.rule << "  " << finding.table;
+        if (!finding.columns.empty()) {
+            out << " (" << join(finding.columns) << ")";
+        }
+        out << "\n  " << finding.message << "\n";
+        for (const auto& detail : finding.details) {
+            out << "  - " << detail << "\n";
+        }
+        for (const auto& query : finding.queries) {
+            out << "  - " << query.calls << " calls, " << query.total_ms << " ms: " << query.example
+                << "\n";
+        }
+        if (!finding.fix.note.empty()) {
+            out << "  note: " << finding.fix.note << "\n";
+        }
+        if (!finding.fix.sql_up.empty()) {
+            std::istringstream sql(finding.fix.sql_up);
+            std::string line;
+            out << "  fix:\n";
+            while (std::getline(sql, line)) {
+                out << "    " << line << "\n";
+            }
+        }
+        if (!finding.fix.sqlalchemy.empty()) {
+            out << "  sqlalchemy: " << finding.fix.sqlalchemy << "\n";
+        }
+        out << "\n";
+    }
+    out << findings.size() << " findings (" << counts[2] << " high, " << counts[1] << " medium, "
+        << counts[0] << " low) on " << summary.tables << " tables and " << summary.indexes
+        << " indexes";
+    if (summary.statements > 0) {
+        out << ", " << summary.statements << " statements in " << summary.shapes << " shapes";
+    }
+    out << "\n";
+    return out.str();
+}
+
+} // namespace advisor

@@ -1,0 +1,27 @@
+// Renders findings as text (terminal) and JSON (design.md's advise contract).
+#pragma once
+
+#include "advisor/catalog.hpp"
+#include "advisor/finding.hpp"
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace advisor {
+
+struct ReportSummary {
+    std::size_t tables = 0;
+    std::size_t indexes = 0;
+    std::size_t statements = 0;
+    std::size_t shapes = 0;
+};
+
+ReportSummary summarize(const Catalog& catalog);
+
+nlohmann::ordered_json finding_to_json(const Finding& finding);
+nlohmann::ordered_json findings_to_json(const std::vector<Finding>& findings,
+                                        const ReportSummary& summary);
+std::string findings_to_text(const std::vector<Finding>& findings, const ReportSummary& summary);
+
+} // namespace advisor

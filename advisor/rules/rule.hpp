@@ -1,0 +1,49 @@
+// The rule interface and registry. One rule = one file in advisor/rules/, one section in
+// docs/rules.md, one test file in tests/rules/. A rule reads the analysis context and returns
+// findings; it never prints and never parses SQL itself.
+#pragma once
+
+#include "advisor/catalog.hpp"
+#include "advisor/finding.hpp"
+
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace advisor {
+
+struct Workload; // defined with the workload (query logs); absent when no log is given
+
+struct RuleOptions {
+    std::set<std::string> excluded_tables; // schema-qualified
+};
+
+struct AnalysisContext {
+    const Catalog& catalog;
+    const Workload* workload = nullptr;
+    RuleOptions options;
+};
+
+class Rule {
+public:
+    virtual ~Rule() = default;
+    virtual std::string_view id() const = 0;
+    virtual Severity default_severity() const = 0;
+    virtual std::string_view summary() const = 0; // one line, for --list-rules and SARIF
+    virtual std::vector<Finding> run(const AnalysisContext& context) const = 0;
+};
+
+// Every rule, in a fixed order. Adding a rule adds one line to registry.cpp.
+const std::vector<std::unique_ptr<Rule>>& all_rules();
+const Rule* find_rule(std::string_view id);
+
+// Runs the rules not in `disabled` and returns their findings sorted as design.md orders them.
+std::vector<Finding> run_rules(const AnalysisContext& context, const std::set<std::string>& disabled);
+
+// Constructors, one per rule file.
+std::unique_ptr<Rule> make_unindexed_foreign_key_rule();
+std::unique_ptr<Rule> make_redundant_index_rule();
+
+} // namespace advisor

@@ -1,0 +1,32 @@
+// Writing SQL text: identifiers quoted as PostgreSQL's quote_identifier() quotes them, index
+// names as design.md names them, and the CREATE/DROP INDEX statements fixes carry.
+#pragma once
+
+#include "advisor/finding.hpp"
+
+#include <string>
+#include <vector>
+
+namespace advisor {
+
+// Quotes an identifier when PostgreSQL would: not all lower-case letters, digits and
+// underscores, or a keyword that is not unreserved (asks libpg_query's scanner).
+std::string quote_identifier(const std::string& name);
+// "schema.table" with each part quoted as needed.
+std::string quote_qualified(const std::string& qualified_name);
+
+// ix_<table>_<col1>_<col2>, cut to 63 bytes with a short hash of the full name when longer.
+std::string index_name_for(const std::string& qualified_table, const std::vector<std::string>& columns);
+
+// SQL text of one index key as CREATE INDEX writes it: name or (expression), then collation,
+// opclass, DESC and NULLS.
+std::string index_key_sql(const IndexKey& key);
+
+// CREATE INDEX CONCURRENTLY IF NOT EXISTS ... ; and its DROP.
+std::string create_index_sql(const IndexSpec& index);
+std::string drop_index_sql(const std::string& schema, const std::string& index_name);
+
+// Stable 64-bit FNV-1a hash of a text, as 16 hex digits (deterministic ids and names).
+std::string stable_hash_hex(const std::string& text);
+
+} // namespace advisor

@@ -1,0 +1,33 @@
+// PostgreSQL DDL -> Catalog. Reads pg_dump output, Rails/Ecto structure.sql, full dumps with data
+// and migration files applied in order; every statement is parsed by libpg_query and applied to
+// the catalog as PostgreSQL would apply it (search_path, implicit names of constraint indexes,
+// partition index attachment, renames and drops).
+#pragma once
+
+#include "advisor/catalog.hpp"
+
+#include <cstddef>
+#include <istream>
+#include <string>
+
+namespace parsers {
+
+struct DdlReadOptions {
+    std::size_t max_statement_bytes = 1 << 20;
+};
+
+// Reads one DDL script into `catalog` (which may already hold earlier files' objects).
+// Unparsable statements become catalog warnings; unreadable input throws advisor::InputError.
+void read_postgres_ddl(std::istream& input, const std::string& file, advisor::Catalog& catalog,
+                       const DdlReadOptions& options = {});
+void read_postgres_ddl_file(const std::string& path, advisor::Catalog& catalog,
+                            const DdlReadOptions& options = {});
+
+// Applies SQL text (one or more statements, no psql meta-commands) to the catalog; for tests.
+void apply_postgres_ddl(const std::string& sql, advisor::Catalog& catalog);
+
+// PostgreSQL's makeObjectName(): name1_name2_label cut to 63 bytes, trimming the longer part first.
+std::string make_object_name(const std::string& name1, const std::string& name2,
+                             const std::string& label);
+
+} // namespace parsers

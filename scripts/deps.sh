@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs every Debian package schema-advisor builds, tests and benchmarks with.
+# Used by the README's two set-up commands and by .ci/run, so the three never drift apart.
+set -euo pipefail
+packages=(
+  build-essential cmake pkg-config clang
+  libpg-query-dev libprotobuf-c-dev libsqlitecpp-dev libsqlite3-dev sqlite3 zlib1g-dev
+  nlohmann-json3-dev doctest-dev libkainjow-mustache-dev libcli11-dev
+  postgresql-15 postgresql-15-hypopg postgresql-client-15
+  python3 python3-alembic python3-psycopg2 python3-jsonschema
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo_cmd=()
+  [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}"
+fi
