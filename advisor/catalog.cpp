@@ -68,12 +68,8 @@ Table* Catalog::find_table(const std::string& qualified_name) {
 }
 
 const Index* Catalog::find_index(const std::string& qualified_name) const {
-    for (const auto& index : indexes) {
-        if (index.qualified_name() == qualified_name) {
-            return &index;
-        }
-    }
-    return nullptr;
+    const auto it = index_positions_.find(qualified_name);
+    return it == index_positions_.end() ? nullptr : &indexes[it->second];
 }
 
 Index* Catalog::find_index(const std::string& qualified_name) {
@@ -92,11 +88,42 @@ std::vector<const Index*> Catalog::indexes_on(const std::string& qualified_table
 
 bool Catalog::relation_name_taken(const std::string& schema, const std::string& name) const {
     const std::string qualified = schema + "." + name;
-    return tables.count(qualified) > 0 || find_index(qualified) != nullptr;
+    return tables.count(qualified) > 0 || find_index(qualified) != nullptr ||
+           sequences.count(qualified) > 0;
+}
+
+Index& Catalog::add_index(Index index) {
+    index_positions_[index.qualified_name()] = indexes.size();
+    indexes.push_back(std::move(index));
+    return indexes.back();
+}
+
+void Catalog::rename_index(const std::string& qualified_name, const std::string& new_name) {
+    Index* index = find_index(qualified_name);
+    if (index == nullptr) {
+        return;
+    }
+    const std::size_t position = index_positions_[qualified_name];
+    index_positions_.erase(qualified_name);
+    index->name = new_name;
+    index_positions_[index->qualified_name()] = position;
+}
+
+void Catalog::remove_indexes_if(const std::function<bool(const Index&)>& predicate) {
+    if (std::erase_if(indexes, predicate) > 0) {
+        rebuild_index_positions();
+    }
+}
+
+void Catalog::rebuild_index_positions() {
+    index_positions_.clear();
+    for (std::size_t i = 0; i < indexes.size(); ++i) {
+        index_positions_[indexes[i].qualified_name()] = i;
+    }
 }
 
 void Catalog::drop_index(const std::string& qualified_name) {
-    std::erase_if(indexes, [&](const Index& index) { return index.qualified_name() == qualified_name; });
+    remove_indexes_if([&](const Index& index) { return index.qualified_name() == qualified_name; });
 }
 
 void Catalog::drop_table(const std::string& qualified_name) {
@@ -106,7 +133,7 @@ void Catalog::drop_table(const std::string& qualified_name) {
         return;
     }
     const std::vector<std::string> partitions = table->partitions;
-    std::erase_if(indexes, [&](const Index& index) { return index.table == qualified_name; });
+    remove_indexes_if([&](const Index& index) { return index.table == qualified_name; });
     tables.erase(qualified_name);
     for (const auto& partition : partitions) {
         drop_table(partition);

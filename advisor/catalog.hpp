@@ -3,9 +3,12 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace advisor {
@@ -89,12 +92,12 @@ struct Table {
     std::string primary_key_name;
     std::vector<UniqueConstraint> unique_constraints;
     std::vector<ForeignKey> foreign_keys;
-    std::vector<std::string> inherits;     // schema-qualified parents (INHERITS)
-    std::string partition_of;              // schema-qualified parent (PARTITION OF / ATTACH)
-    std::vector<std::string> partitions;   // schema-qualified children
-    std::string partition_by;              // "range", "list" or "hash"
+    std::vector<std::string> inherits;   // schema-qualified parents (INHERITS)
+    std::string partition_of;            // schema-qualified parent (PARTITION OF / ATTACH)
+    std::vector<std::string> partitions; // schema-qualified children
+    std::string partition_by;            // "range", "list" or "hash"
     bool unlogged = false;
-    std::string view_definition;           // SELECT text for views and materialized views
+    std::string view_definition; // SELECT text for views and materialized views
     SourceLocation declared_at;
 
     std::string qualified_name() const { return schema + "." + name; }
@@ -115,7 +118,8 @@ class Catalog {
 public:
     // Tables and views, keyed by schema-qualified name; std::map keeps output deterministic.
     std::map<std::string, Table> tables;
-    std::vector<Index> indexes; // in declaration order
+    std::vector<Index> indexes; // in declaration order; add and remove through the methods below
+    std::set<std::string> sequences; // schema-qualified; they share the relation namespace
     std::vector<std::string> schemas{"public"};
     std::vector<CatalogWarning> warnings;
     std::size_t statements_read = 0;
@@ -128,8 +132,15 @@ public:
     Index* find_index(const std::string& qualified_name);
     std::vector<const Index*> indexes_on(const std::string& qualified_table) const;
     bool relation_name_taken(const std::string& schema, const std::string& name) const;
+    Index& add_index(Index index);
+    void rename_index(const std::string& qualified_name, const std::string& new_name);
+    void remove_indexes_if(const std::function<bool(const Index&)>& predicate);
     void drop_index(const std::string& qualified_name);
     void drop_table(const std::string& qualified_name);
+
+private:
+    void rebuild_index_positions();
+    std::unordered_map<std::string, std::size_t> index_positions_; // qualified name -> position
 };
 
 } // namespace advisor

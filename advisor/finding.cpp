@@ -45,8 +45,10 @@ IndexSpec spec_of(const Index& index) {
 
 void sort_findings(std::vector<Finding>& findings) {
     std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
-        return std::forward_as_tuple(b.severity, b.time_saved_ms, a.table, a.columns, a.rule, a.index) <
-               std::forward_as_tuple(a.severity, a.time_saved_ms, b.table, b.columns, b.rule, b.index);
+        return std::forward_as_tuple(b.severity, b.time_saved_ms, a.table, a.columns, a.rule,
+                                     a.index) < std::forward_as_tuple(a.severity, a.time_saved_ms,
+                                                                      b.table, b.columns, b.rule,
+                                                                      b.index);
     });
 }
 

@@ -5,15 +5,16 @@
 #include "advisor/errors.hpp"
 
 #include <CLI/CLI.hpp>
-
 #include <exception>
 #include <iostream>
 
 int main(int argc, char** argv) {
-    CLI::App app{"schema-advisor: findings and migrations from a database schema and its query logs"};
+    CLI::App app{
+        "schema-advisor: findings and migrations from a database schema and its query logs"};
     app.set_version_flag("--version", std::string("schema-advisor ") + SCHEMA_ADVISOR_VERSION);
     app.require_subcommand(1);
-    app.footer("Exit status: 0 ok, 1 findings at or above --fail-on, 2 bad usage or unreadable input.");
+    app.footer(
+        "Exit status: 0 ok, 1 findings at or above --fail-on, 2 bad usage or unreadable input.");
 
     advisor::cli::Action action;
     advisor::cli::add_schema_command(app, action);

@@ -1,10 +1,9 @@
 #include "advisor/sql_text.hpp"
 
-#include <pg_query.h>
-#include <pg_query/pg_query.pb-c.h>
-
 #include <cstdint>
 #include <cstdio>
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
 
 namespace advisor {
 
@@ -70,7 +69,8 @@ std::string stable_hash_hex(const std::string& text) {
 std::string index_name_for(const std::string& qualified_table,
                            const std::vector<std::string>& columns) {
     const auto dot = qualified_table.find('.');
-    std::string name = "ix_" + (dot == std::string::npos ? qualified_table : qualified_table.substr(dot + 1));
+    std::string name =
+        "ix_" + (dot == std::string::npos ? qualified_table : qualified_table.substr(dot + 1));
     for (const auto& column : columns) {
         std::string part;
         for (const char c : column) {
@@ -96,7 +96,8 @@ std::string index_name_for(const std::string& qualified_table,
 }
 
 std::string index_key_sql(const IndexKey& key) {
-    std::string sql = key.is_expression() ? "(" + key.expression + ")" : quote_identifier(key.column);
+    std::string sql =
+        key.is_expression() ? "(" + key.expression + ")" : quote_identifier(key.column);
     if (!key.collation.empty()) {
         sql += " COLLATE " + quote_identifier(key.collation);
     }

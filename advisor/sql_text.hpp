@@ -16,7 +16,8 @@ std::string quote_identifier(const std::string& name);
 std::string quote_qualified(const std::string& qualified_name);
 
 // ix_<table>_<col1>_<col2>, cut to 63 bytes with a short hash of the full name when longer.
-std::string index_name_for(const std::string& qualified_table, const std::vector<std::string>& columns);
+std::string index_name_for(const std::string& qualified_table,
+                           const std::vector<std::string>& columns);
 
 // SQL text of one index key as CREATE INDEX writes it: name or (expression), then collation,
 // opclass, DESC and NULLS.

@@ -52,7 +52,8 @@ std::string make_object_name(const std::string& name1, const std::string& name2,
     if (!label.empty()) {
         overhead += label.size() + 1;
     }
-    const std::size_t available = max_identifier_bytes > overhead ? max_identifier_bytes - overhead : 0;
+    const std::size_t available =
+        max_identifier_bytes > overhead ? max_identifier_bytes - overhead : 0;
     std::size_t name1_chars = name1.size();
     std::size_t name2_chars = name2.size();
     while (name1_chars + name2_chars > available) {
@@ -135,7 +136,8 @@ std::vector<std::string> split_identifier_list(const std::string& value) {
             }
         } else {
             while (i < value.size() && value[i] != ',' && value[i] != ' ') {
-                item.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(value[i]))));
+                item.push_back(
+                    static_cast<char>(std::tolower(static_cast<unsigned char>(value[i]))));
                 ++i;
             }
         }
@@ -231,10 +233,12 @@ private:
     void drop_column(Table& table, const std::string& column);
     void rename(const PgQuery__RenameStmt* stmt);
     void rename_table(const std::string& old_name, const std::string& new_name);
+    void rename_index(const std::string& old_name, const std::string& new_name);
     void rename_column(Table& table, const std::string& old_name, const std::string& new_name);
     void drop(const PgQuery__DropStmt* stmt);
     void set_search_path(const std::vector<std::string>& schemas);
-    void create_view(const PgQuery__RangeVar* view, const Node* query, TableKind kind, bool replace);
+    void create_view(const PgQuery__RangeVar* view, const Node* query, TableKind kind,
+                     bool replace);
     std::vector<IndexKey> index_keys(Node* const* params, std::size_t count) const;
     std::vector<std::string> index_column_names(Node* const* params, std::size_t count) const;
     void update_partitioned_index_validity(Index& index);
@@ -276,7 +280,8 @@ std::string DdlApplier::resolve_name(const std::vector<std::string>& names) cons
     }
     for (const auto& schema : search_path_) {
         const std::string qualified = schema + "." + name;
-        if (catalog_.find_table(qualified) != nullptr || catalog_.find_index(qualified) != nullptr) {
+        if (catalog_.find_table(qualified) != nullptr ||
+            catalog_.find_index(qualified) != nullptr) {
             return qualified;
         }
     }
@@ -364,8 +369,7 @@ std::string DdlApplier::format_type(const PgQuery__TypeName* type, bool& json) c
         if (!modifiers.empty()) {
             // format_type() puts the precision inside "timestamp(3) with time zone".
             const auto space = text.find(" with");
-            if (builtin && space != std::string::npos &&
-                (names.back().starts_with("time"))) {
+            if (builtin && space != std::string::npos && (names.back().starts_with("time"))) {
                 text.insert(space, "(" + modifiers + ")");
             } else {
                 text += "(" + modifiers + ")";
@@ -493,9 +497,8 @@ bool DdlApplier::apply(const Node* statement, int line) {
     case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT: {
         const auto* stmt = statement->create_schema_stmt;
         const std::string name = stmt->schemaname ? stmt->schemaname : "";
-        if (!name.empty() &&
-            std::find(catalog_.schemas.begin(), catalog_.schemas.end(), name) ==
-                catalog_.schemas.end()) {
+        if (!name.empty() && std::find(catalog_.schemas.begin(), catalog_.schemas.end(), name) ==
+                                 catalog_.schemas.end()) {
             catalog_.schemas.push_back(name);
         }
         schema_override_ = name;
@@ -530,7 +533,8 @@ bool DdlApplier::apply(const Node* statement, int line) {
         const auto* select = statement->select_stmt;
         if (select->n_target_list == 1 && select->n_from_clause == 0) {
             const auto* target = select->target_list[0]->res_target;
-            if (target->val != nullptr && target->val->node_case == PG_QUERY__NODE__NODE_FUNC_CALL &&
+            if (target->val != nullptr &&
+                target->val->node_case == PG_QUERY__NODE__NODE_FUNC_CALL &&
                 pg::function_name(target->val->func_call) == "set_config") {
                 const auto* call = target->val->func_call;
                 if (call->n_args >= 2) {
@@ -563,8 +567,8 @@ bool DdlApplier::apply(const Node* statement, int line) {
                         matview ? TableKind::materialized_view : TableKind::table, false);
             Table* table = catalog_.find_table(name);
             for (std::size_t i = 0; table && i < stmt->into->n_col_names; ++i) {
-                table->columns.push_back({std::string(pg::string_value(stmt->into->col_names[i])),
-                                          "", true, false});
+                table->columns.push_back(
+                    {std::string(pg::string_value(stmt->into->col_names[i])), "", true, false});
             }
         }
         return false;
@@ -579,6 +583,14 @@ bool DdlApplier::apply(const Node* statement, int line) {
         }
         domain_is_json_[names[names.size() - 2] + "." + names.back()] = json;
         ignore("CreateDomainStmt");
+        return false;
+    }
+    case PG_QUERY__NODE__NODE_CREATE_SEQ_STMT: {
+        const auto* stmt = statement->create_seq_stmt;
+        if (stmt->sequence != nullptr) {
+            catalog_.sequences.insert(qualify_for_creation(stmt->sequence));
+        }
+        ignore("CreateSeqStmt");
         return false;
     }
     case PG_QUERY__NODE__NODE_COPY_STMT: {
@@ -737,8 +749,7 @@ Index& DdlApplier::add_constraint_index(Table& table, const PgQuery__Constraint*
         index.only_on_parent = true;
         index.valid = false;
     }
-    catalog_.indexes.push_back(std::move(index));
-    return catalog_.indexes.back();
+    return catalog_.add_index(std::move(index));
 }
 
 void DdlApplier::add_constraint(Table& table, const PgQuery__Constraint* constraint,
@@ -770,7 +781,7 @@ void DdlApplier::add_constraint(Table& table, const PgQuery__Constraint* constra
                 return;
             }
             if (constraint->conname != nullptr && *constraint->conname != '\0') {
-                index->name = constraint->conname;
+                rename_index(index->qualified_name(), constraint->conname);
             }
             index->constraint = kind;
             index->unique = true;
@@ -807,7 +818,8 @@ void DdlApplier::add_constraint(Table& table, const PgQuery__Constraint* constra
             const auto names = index_column_names(&elem, 1);
             column_names.insert(column_names.end(), names.begin(), names.end());
         }
-        Index& index = add_constraint_index(table, constraint, ConstraintKind::exclude, column_names);
+        Index& index =
+            add_constraint_index(table, constraint, ConstraintKind::exclude, column_names);
         index.keys = keys;
         if (constraint->access_method == nullptr || *constraint->access_method == '\0') {
             index.method = "btree";
@@ -879,10 +891,10 @@ void DdlApplier::create_index(const PgQuery__IndexStmt* stmt) {
             // CREATE INDEX ... ON ONLY: invalid until each partition's index is attached.
             index.only_on_parent = true;
             index.valid = table->partitions.empty();
-            catalog_.indexes.push_back(std::move(index));
+            catalog_.add_index(std::move(index));
             return;
         }
-        catalog_.indexes.push_back(std::move(index));
+        catalog_.add_index(std::move(index));
         // Without ONLY, PostgreSQL creates the index on every partition too.
         for (const auto& partition_name : std::vector<std::string>(table->partitions)) {
             if (Table* partition = catalog_.find_table(partition_name)) {
@@ -891,7 +903,7 @@ void DdlApplier::create_index(const PgQuery__IndexStmt* stmt) {
         }
         return;
     }
-    catalog_.indexes.push_back(std::move(index));
+    catalog_.add_index(std::move(index));
 }
 
 void DdlApplier::clone_indexes_to_partition(const Table& parent, Table& child) {
@@ -920,8 +932,8 @@ void DdlApplier::clone_indexes_to_partition(const Table& parent, Table& child) {
         for (auto& candidate : catalog_.indexes) {
             if (candidate.table == child_name && candidate.parent_index.empty() &&
                 candidate.key_texts() == parent_index.key_texts() &&
-                candidate.method == parent_index.method && candidate.unique == parent_index.unique &&
-                candidate.where == parent_index.where) {
+                candidate.method == parent_index.method &&
+                candidate.unique == parent_index.unique && candidate.where == parent_index.where) {
                 equivalent = &candidate;
                 break;
             }
@@ -953,7 +965,7 @@ void DdlApplier::clone_indexes_to_partition(const Table& parent, Table& child) {
                 child.primary_key_name = copy.name;
             }
             child_index_name = copy.qualified_name();
-            catalog_.indexes.push_back(std::move(copy));
+            catalog_.add_index(std::move(copy));
         }
         Index* parent_again = catalog_.find_index(parent_qualified);
         attach_index(*parent_again, child_index_name);
@@ -994,7 +1006,8 @@ void DdlApplier::attach_index(Index& parent, const std::string& child_name) {
         return;
     }
     child->parent_index = parent.qualified_name();
-    if (std::find(parent.attached_partition_indexes.begin(), parent.attached_partition_indexes.end(),
+    if (std::find(parent.attached_partition_indexes.begin(),
+                  parent.attached_partition_indexes.end(),
                   child_name) == parent.attached_partition_indexes.end()) {
         parent.attached_partition_indexes.push_back(child_name);
     }
@@ -1019,7 +1032,7 @@ void DdlApplier::drop_column(Table& table, const std::string& column) {
     // PostgreSQL drops the indexes and constraints that use a dropped column.
     std::erase_if(table.columns, [&](const auto& c) { return c.name == column; });
     const std::string table_name = table.qualified_name();
-    std::erase_if(catalog_.indexes, [&](const Index& index) {
+    catalog_.remove_indexes_if([&](const Index& index) {
         if (index.table != table_name) {
             return false;
         }
@@ -1073,6 +1086,10 @@ void DdlApplier::drop_constraint(Table& table, const std::string& name, bool mis
 void DdlApplier::alter_table(const PgQuery__AlterTableStmt* stmt) {
     const std::string name = resolve_relation(stmt->relation);
     Table* table = catalog_.find_table(name);
+    if (table == nullptr && catalog_.sequences.count(name) > 0) {
+        ignore("AlterTableStmt(sequence)"); // pg_dump: ALTER TABLE seq OWNER TO ...
+        return;
+    }
     if (table == nullptr) {
         if (!stmt->missing_ok) {
             warn("ALTER TABLE on unknown table \"" + name + "\"");
@@ -1195,6 +1212,18 @@ void DdlApplier::rename_table(const std::string& old_name, const std::string& ne
     }
 }
 
+void DdlApplier::rename_index(const std::string& old_name, const std::string& new_name) {
+    catalog_.rename_index(old_name, new_name);
+    const std::string new_qualified = old_name.substr(0, old_name.find('.')) + "." + new_name;
+    for (auto& other : catalog_.indexes) {
+        std::replace(other.attached_partition_indexes.begin(),
+                     other.attached_partition_indexes.end(), old_name, new_qualified);
+        if (other.parent_index == old_name) {
+            other.parent_index = new_qualified;
+        }
+    }
+}
+
 void DdlApplier::rename_column(Table& table, const std::string& old_name,
                                const std::string& new_name) {
     advisor::Column* column = table.find_column(old_name);
@@ -1259,15 +1288,7 @@ void DdlApplier::rename(const PgQuery__RenameStmt* stmt) {
             }
             return;
         }
-        index->name = stmt->newname;
-        const std::string new_name = index->qualified_name();
-        for (auto& other : catalog_.indexes) {
-            std::replace(other.attached_partition_indexes.begin(),
-                         other.attached_partition_indexes.end(), old_name, new_name);
-            if (other.parent_index == old_name) {
-                other.parent_index = new_name;
-            }
-        }
+        rename_index(old_name, stmt->newname);
         return;
     }
     case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN: {
@@ -1304,7 +1325,7 @@ void DdlApplier::rename(const PgQuery__RenameStmt* stmt) {
         // Renaming an index-backed constraint renames its index too.
         if (Index* index = catalog_.find_index(table->schema + "." + old_name);
             index != nullptr && index->constraint != ConstraintKind::none) {
-            index->name = new_name;
+            rename_index(index->qualified_name(), new_name);
         }
         return;
     }
@@ -1376,11 +1397,10 @@ void read_postgres_ddl(std::istream& input, const std::string& file, Catalog& ca
     std::optional<advisor::CatalogWarning> first_failure;
     while (auto statement = reader.next()) {
         if (statement->too_long) {
-            catalog.warnings.push_back(
-                {{file, statement->line},
-                 "statement of " + std::to_string(statement->bytes) +
-                     " bytes skipped: longer than --max-statement-bytes (" +
-                     std::to_string(options.max_statement_bytes) + ")"});
+            catalog.warnings.push_back({{file, statement->line},
+                                        "statement of " + std::to_string(statement->bytes) +
+                                            " bytes skipped: longer than --max-statement-bytes (" +
+                                            std::to_string(options.max_statement_bytes) + ")"});
             ++failed;
             continue;
         }
@@ -1388,8 +1408,8 @@ void read_postgres_ddl(std::istream& input, const std::string& file, Catalog& ca
         if (outcome.error) {
             const int line =
                 statement->line - 1 +
-                pg::line_of_offset(statement->text,
-                                   static_cast<std::size_t>(std::max(0, outcome.error->cursor_position - 1)));
+                pg::line_of_offset(statement->text, static_cast<std::size_t>(std::max(
+                                                        0, outcome.error->cursor_position - 1)));
             advisor::CatalogWarning warning{{file, line},
                                             "statement skipped: " + outcome.error->message};
             if (!first_failure) {
@@ -1414,10 +1434,10 @@ void read_postgres_ddl(std::istream& input, const std::string& file, Catalog& ca
         throw advisor::InputError(file, 0, "holds no SQL statements");
     }
     if (parsed == 0 && failed > 0) {
-        throw advisor::InputError(file, first_failure ? first_failure->where.line : 0,
-                                  "no statement could be parsed as PostgreSQL DDL" +
-                                      (first_failure ? " (first: " + first_failure->message + ")"
-                                                     : std::string()));
+        throw advisor::InputError(
+            file, first_failure ? first_failure->where.line : 0,
+            "no statement could be parsed as PostgreSQL DDL" +
+                (first_failure ? " (first: " + first_failure->message + ")" : std::string()));
     }
 }
 

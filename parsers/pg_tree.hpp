@@ -3,11 +3,10 @@
 // such as range_var_name(), so that no other module walks raw protobuf fields ad hoc.
 #pragma once
 
-#include <pg_query.h>
-#include <pg_query/pg_query.pb-c.h>
-
 #include <memory>
 #include <optional>
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
 #include <string>
 #include <string_view>
 #include <vector>

@@ -10,7 +10,9 @@ constexpr std::size_t block_size = 1 << 16;
 bool is_identifier_char(int c) {
     return c == '_' || c == '$' || std::isalnum(c) || c >= 0x80;
 }
-bool is_identifier_start(int c) { return c == '_' || std::isalpha(c) || c >= 0x80; }
+bool is_identifier_start(int c) {
+    return c == '_' || std::isalpha(c) || c >= 0x80;
+}
 } // namespace
 
 SqlScriptReader::SqlScriptReader(std::istream& input, std::size_t max_statement_bytes)
@@ -142,9 +144,10 @@ std::optional<ScriptStatement> SqlScriptReader::next() {
         if (c == '\'' || c == '"') {
             // E'...' strings take backslash escapes; a doubled quote is a quote in both kinds.
             const std::size_t n = current_.text.size();
-            const bool escapes = c == '\'' && n >= 2 &&
-                                 (current_.text[n - 2] == 'e' || current_.text[n - 2] == 'E') &&
-                                 (n < 3 || !is_identifier_char(static_cast<unsigned char>(current_.text[n - 3])));
+            const bool escapes =
+                c == '\'' && n >= 2 &&
+                (current_.text[n - 2] == 'e' || current_.text[n - 2] == 'E') &&
+                (n < 3 || !is_identifier_char(static_cast<unsigned char>(current_.text[n - 3])));
             for (;;) {
                 const int q = get();
                 if (q < 0) {

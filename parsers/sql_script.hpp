@@ -14,10 +14,10 @@
 namespace parsers {
 
 struct ScriptStatement {
-    std::string text;           // from the first token up to and including the `;`
-    int line = 0;               // line of the first token
-    std::size_t bytes = 0;      // full size, even when the text was dropped for being too long
-    bool too_long = false;      // text dropped: over max_statement_bytes
+    std::string text;      // from the first token up to and including the `;`
+    int line = 0;          // line of the first token
+    std::size_t bytes = 0; // full size, even when the text was dropped for being too long
+    bool too_long = false; // text dropped: over max_statement_bytes
 };
 
 class SqlScriptReader {

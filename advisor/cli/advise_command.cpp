@@ -86,21 +86,23 @@ int advise(const AdviseOptions& options) {
 
 void add_advise_command(CLI::App& app, Action& action) {
     auto options = std::make_shared<AdviseOptions>();
-    CLI::App* command =
-        app.add_subcommand("advise", "Run the rules on a schema (and query logs) and report findings");
+    CLI::App* command = app.add_subcommand(
+        "advise", "Run the rules on a schema (and query logs) and report findings");
     command->add_option("--schema", options->schema_files, "Schema files (pg_dump, structure.sql)");
     command->add_option("--format", options->format, "Report format")
         ->check(CLI::IsMember({"text", "json"}))
         ->capture_default_str();
-    command->add_option("--fail-on", options->fail_on,
-                        "Exit with status 1 when a finding has at least this severity")
+    command
+        ->add_option("--fail-on", options->fail_on,
+                     "Exit with status 1 when a finding has at least this severity")
         ->check(CLI::IsMember({"high", "medium", "low"}));
     command->add_flag("--list-rules", options->list_rules, "List the rules and exit");
     command->add_option("--disable", options->disabled_rules, "Turn off a rule by id (repeatable)");
     command->add_option("--exclude", options->excluded_tables,
                         "Report nothing on this table (schema.table, repeatable)");
-    command->add_option("--max-statement-bytes", options->max_statement_bytes,
-                        "Skip (with a warning) any statement longer than this")
+    command
+        ->add_option("--max-statement-bytes", options->max_statement_bytes,
+                     "Skip (with a warning) any statement longer than this")
         ->capture_default_str();
     command->callback([options, &action] { action = [options] { return advise(*options); }; });
 }

@@ -25,8 +25,9 @@ void add_schema_command(CLI::App& app, Action& action) {
     command->add_option("--format", options->format, "Output format")
         ->check(CLI::IsMember({"text", "json"}))
         ->capture_default_str();
-    command->add_option("--max-statement-bytes", options->max_statement_bytes,
-                        "Skip (with a warning) any statement longer than this")
+    command
+        ->add_option("--max-statement-bytes", options->max_statement_bytes,
+                     "Skip (with a warning) any statement longer than this")
         ->capture_default_str();
     command->callback([options, &action] {
         action = [options] {

@@ -12,8 +12,8 @@ void print_warnings(const Catalog& catalog, std::size_t limit) {
                       << " more warnings not shown\n";
             break;
         }
-        std::cerr << warning.where.file << ":" << warning.where.line << ": warning: "
-                  << warning.message << "\n";
+        std::cerr << warning.where.file << ":" << warning.where.line
+                  << ": warning: " << warning.message << "\n";
     }
 }
 

@@ -45,7 +45,8 @@ nlohmann::ordered_json catalog_to_json(const Catalog& catalog) {
             foreign_keys.push_back(
                 {{"name", fk.name},
                  {"columns", fk.columns},
-                 {"references", {{"table", fk.referenced_table}, {"columns", fk.referenced_columns}}}});
+                 {"references",
+                  {{"table", fk.referenced_table}, {"columns", fk.referenced_columns}}}});
         }
         tables.push_back({{"name", name},
                           {"kind", to_string(table.kind)},
@@ -85,8 +86,8 @@ std::string catalog_to_text(const Catalog& catalog) {
             out << "  as: " << table.view_definition << "\n";
         }
         for (const auto& column : table.columns) {
-            out << "  " << column.name << "  " << column.type << (column.nullable ? "" : " not null")
-                << (column.json ? "  [json]" : "") << "\n";
+            out << "  " << column.name << "  " << column.type
+                << (column.nullable ? "" : " not null") << (column.json ? "  [json]" : "") << "\n";
         }
         if (!table.primary_key.empty()) {
             out << "  primary key (" << join(table.primary_key) << ")\n";

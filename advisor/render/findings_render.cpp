@@ -12,7 +12,8 @@ nlohmann::ordered_json index_spec_json(const IndexSpec& spec) {
             {"columns", spec.columns()},
             {"method", spec.method},
             {"unique", spec.unique},
-            {"where", spec.where ? nlohmann::ordered_json(*spec.where) : nlohmann::ordered_json(nullptr)},
+            {"where",
+             spec.where ? nlohmann::ordered_json(*spec.where) : nlohmann::ordered_json(nullptr)},
             {"include", spec.include}};
 }
 

@@ -117,19 +117,23 @@ private:
                           (exact ? " duplicates " : " is a leading prefix of ") + keeper.name +
                           " on " + table.qualified_name() + ": every write maintains both, and " +
                           keeper.name + " serves every scan " + redundant.name + " serves.";
-        finding.details.push_back("kept: " + keeper.name + " (" + [&] {
-            std::string keys;
-            for (const auto& key : keeper.keys) {
-                keys += (keys.empty() ? "" : ", ") + index_key_sql(key);
-            }
-            return keys;
-        }() + ")" + (keeper.constraint != ConstraintKind::none
-                         ? std::string(" backing a ") + to_string(keeper.constraint) + " constraint"
-                         : ""));
+        finding.details.push_back(
+            "kept: " + keeper.name + " (" +
+            [&] {
+                std::string keys;
+                for (const auto& key : keeper.keys) {
+                    keys += (keys.empty() ? "" : ", ") + index_key_sql(key);
+                }
+                return keys;
+            }() +
+            ")" +
+            (keeper.constraint != ConstraintKind::none
+                 ? std::string(" backing a ") + to_string(keeper.constraint) + " constraint"
+                 : ""));
         finding.fix.drop_index = spec_of(redundant);
         if (table.kind == TableKind::partitioned_table) {
-            finding.fix.sql_up = "DROP INDEX IF EXISTS " + quote_identifier(redundant.schema) + "." +
-                                 quote_identifier(redundant.name) + ";";
+            finding.fix.sql_up = "DROP INDEX IF EXISTS " + quote_identifier(redundant.schema) +
+                                 "." + quote_identifier(redundant.name) + ";";
             finding.fix.note = "DROP INDEX CONCURRENTLY is not supported on a partitioned table's "
                                "index; the plain DROP locks the table briefly.";
         } else {
@@ -142,6 +146,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<Rule> make_redundant_index_rule() { return std::make_unique<RedundantIndexRule>(); }
+std::unique_ptr<Rule> make_redundant_index_rule() {
+    return std::make_unique<RedundantIndexRule>();
+}
 
 } // namespace advisor

@@ -21,7 +21,8 @@ const Rule* find_rule(std::string_view id) {
     return nullptr;
 }
 
-std::vector<Finding> run_rules(const AnalysisContext& context, const std::set<std::string>& disabled) {
+std::vector<Finding> run_rules(const AnalysisContext& context,
+                               const std::set<std::string>& disabled) {
     std::vector<Finding> findings;
     for (const auto& rule : all_rules()) {
         if (disabled.count(std::string(rule->id())) > 0) {

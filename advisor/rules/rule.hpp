@@ -40,7 +40,8 @@ const std::vector<std::unique_ptr<Rule>>& all_rules();
 const Rule* find_rule(std::string_view id);
 
 // Runs the rules not in `disabled` and returns their findings sorted as design.md orders them.
-std::vector<Finding> run_rules(const AnalysisContext& context, const std::set<std::string>& disabled);
+std::vector<Finding> run_rules(const AnalysisContext& context,
+                               const std::set<std::string>& disabled);
 
 // Constructors, one per rule file.
 std::unique_ptr<Rule> make_unindexed_foreign_key_rule();

@@ -111,9 +111,8 @@ private:
         const std::string columns = join(fk.columns, ", ");
         finding.message = "Foreign key " + fk.name + " (" + columns + ") → " + fk.referenced_table +
                           " has no index on " + table.qualified_name() + " (" + columns +
-                          "): each DELETE or key UPDATE on " + fk.referenced_table +
-                          " scans " + table.qualified_name() +
-                          ", and joins from it cannot use an index.";
+                          "): each DELETE or key UPDATE on " + fk.referenced_table + " scans " +
+                          table.qualified_name() + ", and joins from it cannot use an index.";
         finding.details.push_back("constraint " + fk.name + ": FOREIGN KEY (" + columns +
                                   ") REFERENCES " + fk.referenced_table + " (" +
                                   join(fk.referenced_columns, ", ") + ")");
