@@ -47,7 +47,7 @@ std::string make_object_name(const std::string& name1, const std::string& name2,
     // Follows makeObjectName() in PostgreSQL's src/backend/commands/indexcmds.c.
     std::size_t overhead = 0;
     if (!name2.empty()) {
-        overhead += name2.size() + 1;
+        overhead += 1; // the separating underscore
     }
     if (!label.empty()) {
         overhead += label.size() + 1;
@@ -1410,8 +1410,12 @@ void read_postgres_ddl(std::istream& input, const std::string& file, Catalog& ca
                 statement->line - 1 +
                 pg::line_of_offset(statement->text, static_cast<std::size_t>(std::max(
                                                         0, outcome.error->cursor_position - 1)));
+            const std::string start =
+                line == statement->line
+                    ? ""
+                    : " (it starts at line " + std::to_string(statement->line) + ")";
             advisor::CatalogWarning warning{{file, line},
-                                            "statement skipped: " + outcome.error->message};
+                                            "statement skipped: " + outcome.error->message + start};
             if (!first_failure) {
                 first_failure = warning;
             }
