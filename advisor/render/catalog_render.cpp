@@ -120,6 +120,13 @@ std::string catalog_to_text(const Catalog& catalog) {
         }
         out << "\n";
     }
+    if (!catalog.ignored_statement_kinds.empty()) {
+        out << "statements read but not modelled, by kind:";
+        for (const auto& [kind, count] : catalog.ignored_statement_kinds) {
+            out << " " << kind << " " << count;
+        }
+        out << "\n";
+    }
     out << catalog.tables.size() << " tables and views, " << index_count << " indexes, "
         << catalog.statements_read << " statements read, " << catalog.warnings.size()
         << " warnings\n";
