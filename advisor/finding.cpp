@@ -1,5 +1,7 @@
 #include "advisor/finding.hpp"
 
+#include "advisor/sql_text.hpp"
+
 #include <algorithm>
 #include <tuple>
 
@@ -41,6 +43,14 @@ std::vector<std::string> IndexSpec::columns() const {
 IndexSpec spec_of(const Index& index) {
     return IndexSpec{index.name,   index.table, index.keys,   index.method,
                      index.unique, index.where, index.include};
+}
+
+std::string finding_key(const Finding& finding) {
+    std::string identity = finding.rule + "|" + finding.table + "|" + finding.index;
+    for (const auto& column : finding.columns) {
+        identity += "|" + column;
+    }
+    return stable_hash_hex(identity);
 }
 
 void sort_findings(std::vector<Finding>& findings) {

@@ -62,6 +62,10 @@ struct Finding {
     SourceLocation location;  // where the table or index is declared
 };
 
+// A stable identity for a finding across runs (SARIF partialFingerprints, --baseline): a hash of
+// rule, table, columns and index, never of messages or timings.
+std::string finding_key(const Finding& finding);
+
 // Orders findings as design.md says: severity, then estimated time saved, then table, columns.
 void sort_findings(std::vector<Finding>& findings);
 

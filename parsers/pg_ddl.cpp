@@ -221,8 +221,12 @@ private:
     void add_column(Table& table, const PgQuery__ColumnDef* def);
     void add_constraint(Table& table, const PgQuery__Constraint* constraint,
                         const std::string& column_name);
+    void add_key_constraint(Table& table, const PgQuery__Constraint* constraint,
+                            const std::string& column_name, const std::string& name_override);
+    void flush_pending_key_constraints(Table& table);
     Index& add_constraint_index(Table& table, const PgQuery__Constraint* constraint,
-                                ConstraintKind kind, const std::vector<std::string>& columns);
+                                ConstraintKind kind, const std::vector<std::string>& columns,
+                                const std::string& name_override = "");
     void create_index(const PgQuery__IndexStmt* stmt);
     void alter_table(const PgQuery__AlterTableStmt* stmt);
     void alter_index(const PgQuery__AlterTableStmt* stmt);
@@ -249,6 +253,16 @@ private:
     std::vector<std::string> search_path_{"public"};
     std::map<std::string, bool> domain_is_json_; // qualified domain name -> base type is json
     std::string schema_override_;                // CREATE SCHEMA ... CREATE TABLE ...
+
+    // PRIMARY KEY / UNIQUE specs of the CREATE TABLE being read, merged before their indexes
+    // are created (see flush_pending_key_constraints).
+    struct PendingKeyConstraint {
+        const PgQuery__Constraint* constraint;
+        std::string column_name; // for a column constraint
+        std::string name_override;
+    };
+    std::vector<PendingKeyConstraint>* pending_key_constraints_ = nullptr;
+    std::vector<PendingKeyConstraint> pending_for_flush_;
 };
 
 std::string DdlApplier::creation_schema(const char* schema_name) const {
@@ -664,6 +678,8 @@ void DdlApplier::create_table(const PgQuery__CreateStmt* stmt, TableKind kind) {
         }
     }
     Table& stored = catalog_.tables[name] = std::move(table);
+    std::vector<PendingKeyConstraint> pending;
+    pending_key_constraints_ = &pending;
     for (std::size_t i = 0; i < stmt->n_table_elts; ++i) {
         const Node* element = stmt->table_elts[i];
         if (element->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
@@ -681,6 +697,9 @@ void DdlApplier::create_table(const PgQuery__CreateStmt* stmt, TableKind kind) {
             add_constraint(stored, stmt->constraints[i]->constraint, "");
         }
     }
+    pending_key_constraints_ = nullptr;
+    pending_for_flush_ = std::move(pending);
+    flush_pending_key_constraints(stored);
     if (!stored.partition_of.empty()) {
         Table* parent = catalog_.find_table(stored.partition_of);
         parent->partitions.push_back(name);
@@ -714,7 +733,8 @@ void DdlApplier::add_column(Table& table, const PgQuery__ColumnDef* def) {
 
 Index& DdlApplier::add_constraint_index(Table& table, const PgQuery__Constraint* constraint,
                                         ConstraintKind kind,
-                                        const std::vector<std::string>& columns) {
+                                        const std::vector<std::string>& columns,
+                                        const std::string& name_override) {
     Index index;
     index.schema = table.schema;
     index.table = table.qualified_name();
@@ -735,7 +755,9 @@ Index& DdlApplier::add_constraint_index(Table& table, const PgQuery__Constraint*
     if (constraint->where_clause != nullptr) {
         index.where = pg::deparse_expression(constraint->where_clause);
     }
-    if (constraint->conname != nullptr && *constraint->conname != '\0') {
+    if (!name_override.empty()) {
+        index.name = name_override;
+    } else if (constraint->conname != nullptr && *constraint->conname != '\0') {
         index.name = constraint->conname;
     } else if (kind == ConstraintKind::primary_key) {
         index.name = choose_relation_name(table.schema, table.name, "", "pkey");
@@ -768,42 +790,14 @@ void DdlApplier::add_constraint(Table& table, const PgQuery__Constraint* constra
         }
         return;
     case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
-    case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE: {
-        const bool primary = constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY;
-        const ConstraintKind kind = primary ? ConstraintKind::primary_key : ConstraintKind::unique;
-        std::string name;
-        std::vector<std::string> columns;
-        if (constraint->indexname != nullptr && *constraint->indexname != '\0') {
-            // ADD CONSTRAINT ... USING INDEX: the index becomes the constraint's, renamed to it.
-            Index* index = catalog_.find_index(table.schema + "." + constraint->indexname);
-            if (index == nullptr) {
-                warn("index \"" + std::string(constraint->indexname) + "\" does not exist");
-                return;
-            }
-            if (constraint->conname != nullptr && *constraint->conname != '\0') {
-                rename_index(index->qualified_name(), constraint->conname);
-            }
-            index->constraint = kind;
-            index->unique = true;
-            name = index->name;
-            columns = index->key_texts();
+    case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE:
+        if (pending_key_constraints_ != nullptr &&
+            (constraint->indexname == nullptr || *constraint->indexname == '\0')) {
+            pending_key_constraints_->push_back({constraint, column_name, ""});
         } else {
-            columns = key_names(constraint->keys, constraint->n_keys);
-            name = add_constraint_index(table, constraint, kind, columns).name;
-        }
-        if (primary) {
-            table.primary_key = columns;
-            table.primary_key_name = name;
-            for (const auto& column : columns) {
-                if (auto* found = table.find_column(column)) {
-                    found->nullable = false;
-                }
-            }
-        } else {
-            table.unique_constraints.push_back({name, columns});
+            add_key_constraint(table, constraint, column_name, "");
         }
         return;
-    }
     case PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION: {
         std::vector<std::string> column_names;
         std::vector<IndexKey> keys;
@@ -845,6 +839,111 @@ void DdlApplier::add_constraint(Table& table, const PgQuery__Constraint* constra
     }
     default:
         return; // CHECK, DEFAULT, GENERATED, IDENTITY, NULL: nothing the catalog needs
+    }
+}
+
+void DdlApplier::add_key_constraint(Table& table, const PgQuery__Constraint* constraint,
+                                    const std::string& column_name,
+                                    const std::string& name_override) {
+    const auto key_names = [&](Node* const* keys, std::size_t count) {
+        std::vector<std::string> names = pg::string_list(keys, count);
+        if (names.empty() && !column_name.empty()) {
+            names.push_back(column_name);
+        }
+        return names;
+    };
+    const bool primary = constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY;
+    const ConstraintKind kind = primary ? ConstraintKind::primary_key : ConstraintKind::unique;
+    std::string name;
+    std::vector<std::string> columns;
+    if (constraint->indexname != nullptr && *constraint->indexname != '\0') {
+        // ADD CONSTRAINT ... USING INDEX: the index becomes the constraint's, renamed to it.
+        Index* index = catalog_.find_index(table.schema + "." + constraint->indexname);
+        if (index == nullptr) {
+            warn("index \"" + std::string(constraint->indexname) + "\" does not exist");
+            return;
+        }
+        if (constraint->conname != nullptr && *constraint->conname != '\0') {
+            rename_index(index->qualified_name(), constraint->conname);
+        }
+        index->constraint = kind;
+        index->unique = true;
+        name = index->name;
+        columns = index->key_texts();
+    } else {
+        columns = key_names(constraint->keys, constraint->n_keys);
+        name = add_constraint_index(table, constraint, kind, columns, name_override).name;
+    }
+    if (primary) {
+        table.primary_key = columns;
+        table.primary_key_name = name;
+        for (const auto& column : columns) {
+            if (auto* found = table.find_column(column)) {
+                found->nullable = false;
+            }
+        }
+    } else {
+        table.unique_constraints.push_back({name, columns});
+    }
+}
+
+void DdlApplier::flush_pending_key_constraints(Table& table) {
+    // PostgreSQL's transformIndexConstraints(): within one CREATE TABLE, key specifications
+    // with identical columns, INCLUDE, predicate, method and deferrability make one index. The
+    // primary key is kept first; an unnamed survivor takes the name of a named duplicate.
+    std::vector<PendingKeyConstraint> pending = std::move(pending_for_flush_);
+    pending_for_flush_.clear();
+    const auto signature = [](const PendingKeyConstraint& spec) {
+        const auto* c = spec.constraint;
+        std::vector<std::string> keys = pg::string_list(c->keys, c->n_keys);
+        if (keys.empty()) {
+            keys.push_back(spec.column_name);
+        }
+        std::string text;
+        for (const auto& key : keys) {
+            text += key + ",";
+        }
+        text += "|";
+        for (const auto& include : pg::string_list(c->including, c->n_including)) {
+            text += include + ",";
+        }
+        text += "|" + (c->where_clause ? pg::deparse_expression(c->where_clause) : std::string()) +
+                "|" + (c->access_method ? c->access_method : "") + "|" +
+                std::to_string(c->deferrable) + std::to_string(c->initdeferred) +
+                std::to_string(c->nulls_not_distinct);
+        return text;
+    };
+    const auto named = [](const PendingKeyConstraint& spec) {
+        return !spec.name_override.empty() ||
+               (spec.constraint->conname != nullptr && *spec.constraint->conname != '\0');
+    };
+    std::vector<PendingKeyConstraint> kept;
+    for (const auto& spec : pending) {
+        if (spec.constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY) {
+            kept.push_back(spec);
+            break;
+        }
+    }
+    for (const auto& spec : pending) {
+        if (!kept.empty() && spec.constraint == kept.front().constraint) {
+            continue;
+        }
+        bool keep = true;
+        for (auto& prior : kept) {
+            if (signature(prior) == signature(spec)) {
+                if (!named(prior) && named(spec)) {
+                    prior.name_override = spec.constraint->conname;
+                }
+                keep = false;
+                break;
+            }
+        }
+        if (keep) {
+            kept.push_back(spec);
+        }
+    }
+    for (const auto& spec : kept) {
+        add_key_constraint(table, spec.constraint, spec.column_name, spec.name_override);
     }
 }
 

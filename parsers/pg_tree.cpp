@@ -135,6 +135,26 @@ std::string deparse_expression(const Node* expression) {
     return text;
 }
 
+std::vector<std::string> split_statements(const std::string& sql) {
+    std::vector<std::string> statements;
+    PgQuerySplitResult result = pg_query_split_with_scanner(sql.c_str());
+    if (result.error != nullptr) {
+        statements.push_back(sql);
+    } else {
+        for (int i = 0; i < result.n_stmts; ++i) {
+            std::string text = sql.substr(static_cast<std::size_t>(result.stmts[i]->stmt_location),
+                                          static_cast<std::size_t>(result.stmts[i]->stmt_len));
+            const auto first = text.find_first_not_of(" \t\r\n");
+            const auto last = text.find_last_not_of(" \t\r\n");
+            if (first != std::string::npos) {
+                statements.push_back(text.substr(first, last - first + 1));
+            }
+        }
+    }
+    pg_query_free_split_result(result);
+    return statements;
+}
+
 int line_of_offset(std::string_view text, std::size_t offset) {
     offset = std::min(offset, text.size());
     return 1 + static_cast<int>(std::count(text.begin(), text.begin() + offset, '\n'));

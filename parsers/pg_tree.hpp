@@ -64,6 +64,10 @@ std::string deparse_expression(const Node* expression);
 // Deparses a whole statement node (e.g. a view's SELECT).
 std::string deparse_statement(const Node* statement);
 
+// Splits SQL text into statements with libpg_query's scanner-based splitter (each without its
+// trailing `;`, trimmed). Text that the scanner cannot split comes back whole.
+std::vector<std::string> split_statements(const std::string& sql);
+
 // 1-based line of a byte offset in a text.
 int line_of_offset(std::string_view text, std::size_t offset);
 

@@ -2,13 +2,18 @@
 #include "advisor/cli/commands.hpp"
 #include "advisor/cli/warnings.hpp"
 #include "advisor/errors.hpp"
+#include "advisor/migrations/migration_writer.hpp"
+#include "advisor/output_file.hpp"
 #include "advisor/render/findings_render.hpp"
+#include "advisor/render/report_render.hpp"
 #include "advisor/rules/rule.hpp"
 #include "advisor/schema_loader.hpp"
 
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 namespace advisor::cli {
 
@@ -22,6 +27,15 @@ struct AdviseOptions {
     std::vector<std::string> disabled_rules;
     std::vector<std::string> excluded_tables;
     std::size_t max_statement_bytes = 1 << 20;
+    std::string output;
+    std::string baseline;
+    std::string emit_sql_dir;
+    std::string emit_alembic_dir;
+    std::string templates_dir;
+    bool include_drops = false;
+    bool force = false;
+    std::string date;
+    std::string down_revision;
 };
 
 int list_rules() {
@@ -34,6 +48,78 @@ int list_rules() {
 
 std::string qualify(const std::string& table) {
     return table.find('.') == std::string::npos ? "public." + table : table;
+}
+
+// Keys of the findings in an earlier JSON report (--baseline), to report only new findings.
+std::set<std::string> baseline_keys(const std::string& path) {
+    std::ifstream input(path);
+    if (!input) {
+        throw InputError(path, 0, "cannot read the --baseline report");
+    }
+    nlohmann::json report;
+    try {
+        report = nlohmann::json::parse(input);
+    } catch (const nlohmann::json::parse_error& e) {
+        throw InputError(path, 0, std::string("is not a JSON report: ") + e.what());
+    }
+    if (!report.contains("findings") || !report["findings"].is_array()) {
+        throw InputError(path, 0, "is not an `advise --format json` report (no \"findings\" list)");
+    }
+    std::set<std::string> keys;
+    for (const auto& item : report["findings"]) {
+        Finding finding;
+        finding.rule = item.value("rule", "");
+        finding.table = item.value("table", "");
+        finding.index = item.value("index", "");
+        finding.columns = item.value("columns", std::vector<std::string>{});
+        keys.insert(finding_key(finding));
+    }
+    return keys;
+}
+
+std::string render_report(const std::vector<Finding>& findings, const ReportSummary& summary,
+                          const std::string& format, const TemplateSet& templates) {
+    if (format == "json") {
+        return findings_to_json(findings, summary).dump(2) + "\n";
+    }
+    if (format == "markdown") {
+        return render_markdown(findings, summary, templates);
+    }
+    if (format == "sarif") {
+        return render_sarif(findings, templates);
+    }
+    return findings_to_text(findings, summary);
+}
+
+void emit_migrations(const std::vector<Finding>& findings, const Catalog& catalog,
+                     const AdviseOptions& options, const TemplateSet& templates) {
+    MigrationOptions migration_options;
+    migration_options.include_drops = options.include_drops;
+    migration_options.dialect = catalog.dialect;
+    migration_options.inputs = options.schema_files;
+    const MigrationPlan plan = plan_migration(findings, migration_options);
+    if (plan.empty()) {
+        std::cerr << "schema-advisor: no index to create or drop; no migration written\n";
+        return;
+    }
+    std::vector<OutputFile> files;
+    if (!options.emit_sql_dir.empty()) {
+        const auto sql = render_sql_migration(plan, options.emit_sql_dir, templates);
+        files.insert(files.end(), sql.begin(), sql.end());
+    }
+    if (!options.emit_alembic_dir.empty()) {
+        AlembicOptions alembic;
+        alembic.create_date = options.date;
+        if (!options.down_revision.empty()) {
+            alembic.down_revision = options.down_revision;
+        }
+        files.push_back(
+            render_alembic_revision(plan, options.emit_alembic_dir, templates, alembic));
+    }
+    write_output_files(files, options.force);
+    for (const auto& file : files) {
+        std::cerr << "schema-advisor: wrote " << file.path << "\n";
+    }
 }
 
 int advise(const AdviseOptions& options) {
@@ -64,13 +150,22 @@ int advise(const AdviseOptions& options) {
     for (const auto& table : options.excluded_tables) {
         context.options.excluded_tables.insert(qualify(table));
     }
-    const std::vector<Finding> findings = run_rules(context, disabled);
+    const TemplateSet templates(options.templates_dir);
+    std::vector<Finding> findings = run_rules(context, disabled);
+    if (!options.baseline.empty()) {
+        const auto known = baseline_keys(options.baseline);
+        std::erase_if(findings, [&](const Finding& f) { return known.count(finding_key(f)) > 0; });
+    }
 
     const ReportSummary summary = summarize(catalog);
-    if (options.format == "json") {
-        std::cout << findings_to_json(findings, summary).dump(2) << "\n";
+    const std::string report = render_report(findings, summary, options.format, templates);
+    if (options.output.empty()) {
+        std::cout << report;
     } else {
-        std::cout << findings_to_text(findings, summary);
+        write_file_atomically(options.output, report, options.force);
+    }
+    if (!options.emit_sql_dir.empty() || !options.emit_alembic_dir.empty()) {
+        emit_migrations(findings, catalog, options, templates);
     }
     if (fail_on) {
         for (const auto& finding : findings) {
@@ -90,8 +185,26 @@ void add_advise_command(CLI::App& app, Action& action) {
         "advise", "Run the rules on a schema (and query logs) and report findings");
     command->add_option("--schema", options->schema_files, "Schema files (pg_dump, structure.sql)");
     command->add_option("--format", options->format, "Report format")
-        ->check(CLI::IsMember({"text", "json"}))
+        ->check(CLI::IsMember({"text", "json", "markdown", "sarif"}))
         ->capture_default_str();
+    command->add_option("--output,-o", options->output,
+                        "Write the report to this file (atomically) instead of standard output");
+    command->add_option("--baseline", options->baseline,
+                        "An earlier `--format json` report: report only findings not in it");
+    command->add_option("--emit-sql", options->emit_sql_dir,
+                        "Write NNNN_<slug>.up.sql and .down.sql migrations into this directory");
+    command->add_option(
+        "--emit-alembic", options->emit_alembic_dir,
+        "Write an Alembic revision chained after the head of this versions directory");
+    command->add_option("--templates", options->templates_dir,
+                        "Directory of *.mustache files overriding the built-in templates");
+    command->add_flag("--include-drops", options->include_drops,
+                      "Also drop redundant/unused indexes in emitted migrations");
+    command->add_flag("--force", options->force, "Overwrite existing output files");
+    command->add_option("--date", options->date,
+                        "Create Date of an Alembic revision (default: the newest log timestamp)");
+    command->add_option("--down-revision", options->down_revision,
+                        "Alembic revision to chain after when the directory has several heads");
     command
         ->add_option("--fail-on", options->fail_on,
                      "Exit with status 1 when a finding has at least this severity")

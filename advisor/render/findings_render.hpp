@@ -15,6 +15,7 @@ struct ReportSummary {
     std::size_t indexes = 0;
     std::size_t statements = 0;
     std::size_t shapes = 0;
+    double total_ms = 0; // workload time, for each finding's share
 };
 
 ReportSummary summarize(const Catalog& catalog);

@@ -67,6 +67,7 @@ Fix partitioned_fix(const Catalog& catalog, const Table& table, const IndexSpec&
               " ATTACH PARTITION " + quote_identifier(partition->schema) + "." +
               quote_identifier(child_index) + ";\n";
     }
+    up.pop_back(); // no line break after the last statement, like every other fix
     fix.sql_up = up;
     // Dropping the parent index drops the attached partition indexes with it; DROP INDEX
     // CONCURRENTLY is not supported on partitioned indexes.

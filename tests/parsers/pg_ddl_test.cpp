@@ -405,3 +405,25 @@ TEST_CASE("DDL files apply in order, as a series of migrations") {
     CHECK(catalog.find_index("public.t_b")->method == "gin");
     CHECK(catalog.find_table("public.t")->columns.size() == 3);
 }
+
+TEST_CASE("within one CREATE TABLE, a UNIQUE identical to the primary key makes no second index") {
+    // PostgreSQL's transformIndexConstraints() merges identical key specifications.
+    const Catalog pk_and_unique = read("CREATE TABLE t (id int, PRIMARY KEY (id), UNIQUE (id));");
+    CHECK(pk_and_unique.indexes.size() == 1);
+    CHECK(pk_and_unique.find_index("public.t_pkey") != nullptr);
+    CHECK(read("CREATE TABLE t (id int UNIQUE PRIMARY KEY);").indexes.size() == 1);
+    const Catalog twice = read("CREATE TABLE t (a int, b int, UNIQUE (a, b), UNIQUE (a, b));");
+    REQUIRE(twice.indexes.size() == 1);
+    CHECK(twice.indexes[0].name == "t_a_b_key");
+    // The unnamed primary key takes the name of the named UNIQUE it absorbs.
+    const Catalog renamed =
+        read("CREATE TABLE t (id int PRIMARY KEY, CONSTRAINT t_id_uq UNIQUE (id));");
+    REQUIRE(renamed.indexes.size() == 1);
+    CHECK(renamed.indexes[0].name == "t_id_uq");
+    CHECK(renamed.indexes[0].constraint == ConstraintKind::primary_key);
+    // ALTER TABLE does not merge: PostgreSQL creates t_a_key and t_a_key1.
+    const Catalog altered =
+        read("CREATE TABLE t (a int); ALTER TABLE t ADD UNIQUE (a), ADD UNIQUE (a);");
+    CHECK(altered.find_index("public.t_a_key") != nullptr);
+    CHECK(altered.find_index("public.t_a_key1") != nullptr);
+}

@@ -1,0 +1,211 @@
+#include "advisor/migrations/migration_writer.hpp"
+
+#include "advisor/errors.hpp"
+#include "advisor/output_file.hpp"
+#include "advisor/sql_text.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <set>
+#include <sstream>
+
+namespace advisor {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+void require_directory(const std::string& dir, const char* option) {
+    std::error_code ec;
+    if (!fs::exists(dir, ec)) {
+        fs::create_directories(dir, ec);
+        if (ec) {
+            throw InputError(
+                dir, 0, std::string("cannot create the ") + option + " directory: " + ec.message());
+        }
+    } else if (!fs::is_directory(dir, ec)) {
+        throw InputError(dir, 0, std::string(option) + " needs a directory");
+    }
+}
+
+// The quoted strings on the right of `name = ...` / `name: type = ...` in a Python line.
+std::optional<std::vector<std::string>> assigned_strings(const std::string& line,
+                                                         const std::string& name) {
+    if (line.rfind(name, 0) != 0) {
+        return std::nullopt;
+    }
+    std::size_t i = name.size();
+    if (i < line.size() && line[i] != ' ' && line[i] != ':' && line[i] != '=') {
+        return std::nullopt; // e.g. "revision_other"
+    }
+    const auto equals = line.find('=', i);
+    if (equals == std::string::npos) {
+        return std::nullopt;
+    }
+    std::vector<std::string> values;
+    for (std::size_t p = equals + 1; p < line.size(); ++p) {
+        const char quote = line[p];
+        if (quote == '#') {
+            break;
+        }
+        if (quote != '\'' && quote != '"') {
+            continue;
+        }
+        const auto end = line.find(quote, p + 1);
+        if (end == std::string::npos) {
+            break;
+        }
+        values.push_back(line.substr(p + 1, end - p - 1));
+        p = end;
+    }
+    return values;
+}
+
+} // namespace
+
+int next_sql_migration_number(const std::string& dir) {
+    int highest = 0;
+    std::error_code ec;
+    if (fs::is_directory(dir, ec)) {
+        for (const auto& entry : fs::directory_iterator(dir, ec)) {
+            const std::string name = entry.path().filename().string();
+            std::size_t digits = 0;
+            while (digits < name.size() && std::isdigit(static_cast<unsigned char>(name[digits]))) {
+                ++digits;
+            }
+            if (digits > 0 && digits <= 9 && digits < name.size() && name[digits] == '_') {
+                highest = std::max(highest, std::stoi(name.substr(0, digits)));
+            }
+        }
+    }
+    return highest + 1;
+}
+
+std::vector<OutputFile> render_sql_migration(const MigrationPlan& plan, const std::string& dir,
+                                             const TemplateSet& templates) {
+    std::ostringstream number;
+    number << std::setw(4) << std::setfill('0') << next_sql_migration_number(dir);
+    const std::string base = (fs::path(dir) / (number.str() + "_" + plan.slug)).string();
+    const nlohmann::json data = migration_template_data(plan);
+    return {{base + ".up.sql", templates.render("migration.up.sql.mustache", data)},
+            {base + ".down.sql", templates.render("migration.down.sql.mustache", data)}};
+}
+
+std::vector<AlembicRevisionInfo> read_alembic_revisions(const std::string& dir) {
+    std::vector<AlembicRevisionInfo> revisions;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+        return revisions;
+    }
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        if (entry.path().extension() == ".py" && entry.is_regular_file()) {
+            files.push_back(entry.path());
+        }
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& file : files) {
+        std::ifstream input(file);
+        AlembicRevisionInfo info;
+        info.file = file.string();
+        std::string line;
+        bool in_docstring = false;
+        while (std::getline(input, line)) {
+            // Skip the module docstring, whose "Revision ID:" lines are not assignments.
+            const auto quotes = line.find("\"\"\"");
+            if (quotes != std::string::npos) {
+                if (line.find("\"\"\"", quotes + 3) == std::string::npos) {
+                    in_docstring = !in_docstring;
+                }
+                continue;
+            }
+            if (in_docstring) {
+                continue;
+            }
+            if (auto values = assigned_strings(line, "revision"); values && !values->empty()) {
+                info.revision = values->front();
+            } else if (auto downs = assigned_strings(line, "down_revision")) {
+                info.down_revisions = *downs;
+            }
+        }
+        if (!info.revision.empty()) {
+            revisions.push_back(std::move(info));
+        }
+    }
+    return revisions;
+}
+
+std::optional<std::string> alembic_head(const std::string& dir,
+                                        const std::optional<std::string>& explicit_down_revision) {
+    const auto revisions = read_alembic_revisions(dir);
+    std::set<std::string> referenced;
+    for (const auto& revision : revisions) {
+        referenced.insert(revision.down_revisions.begin(), revision.down_revisions.end());
+    }
+    std::vector<std::string> heads;
+    for (const auto& revision : revisions) {
+        if (referenced.count(revision.revision) == 0) {
+            heads.push_back(revision.revision);
+        }
+    }
+    if (explicit_down_revision) {
+        const bool known = std::any_of(revisions.begin(), revisions.end(), [&](const auto& r) {
+            return r.revision == *explicit_down_revision;
+        });
+        if (!known) {
+            throw UsageError("--down-revision " + *explicit_down_revision +
+                             " is not a revision in " + dir);
+        }
+        return explicit_down_revision;
+    }
+    if (heads.size() > 1) {
+        std::string list;
+        for (const auto& head : heads) {
+            list += (list.empty() ? "" : ", ") + head;
+        }
+        throw UsageError(dir + " has several Alembic heads (" + list +
+                         "); merge them or choose one with --down-revision");
+    }
+    if (heads.empty()) {
+        return std::nullopt;
+    }
+    return heads.front();
+}
+
+OutputFile render_alembic_revision(const MigrationPlan& plan, const std::string& dir,
+                                   const TemplateSet& templates, const AlembicOptions& options) {
+    const std::optional<std::string> down = alembic_head(dir, options.down_revision);
+    nlohmann::json data = migration_template_data(plan);
+    // The revision id comes from the content, so that a rerun on the same inputs is identical.
+    const std::string revision =
+        stable_hash_hex(data.dump() + "|" + down.value_or("") + "|" + options.create_date)
+            .substr(0, 12);
+    data["revision"] = revision;
+    data["revision_python"] = python_string(revision);
+    data["down_revision"] = down ? nlohmann::json(*down) : nlohmann::json(nullptr);
+    data["down_revision_python"] = down ? python_string(*down) : "None";
+    data["create_date"] =
+        options.create_date.empty() ? "not given (use --date)" : options.create_date;
+    return {(fs::path(dir) / (revision + "_" + plan.slug + ".py")).string(),
+            templates.render("alembic_revision.py.mustache", data)};
+}
+
+void write_output_files(const std::vector<OutputFile>& files, bool force) {
+    for (const auto& file : files) {
+        const std::string dir = fs::path(file.path).parent_path().string();
+        if (!dir.empty()) {
+            require_directory(dir, "output");
+        }
+        if (!force && fs::exists(file.path)) {
+            throw InputError(file.path, 0,
+                             "exists already; not overwritten (use --force to replace it)");
+        }
+    }
+    for (const auto& file : files) {
+        write_file_atomically(file.path, file.content, force);
+    }
+}
+
+} // namespace advisor

@@ -1,0 +1,49 @@
+// Turns a migration plan into files: NNNN_<slug>.up.sql / .down.sql, or an Alembic revision
+// chained after the head of an existing versions directory. Rendering is pure (content from
+// plan + directory listing); writing is atomic and never overwrites without `force`.
+#pragma once
+
+#include "advisor/migrations/migration_plan.hpp"
+#include "advisor/render/templates.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace advisor {
+
+struct OutputFile {
+    std::string path;
+    std::string content;
+};
+
+// The next NNNN_ number in `dir`: one past the highest existing prefix, else 1.
+int next_sql_migration_number(const std::string& dir);
+std::vector<OutputFile> render_sql_migration(const MigrationPlan& plan, const std::string& dir,
+                                             const TemplateSet& templates);
+
+struct AlembicRevisionInfo {
+    std::string revision;
+    std::vector<std::string> down_revisions; // empty for a base revision; several for a merge
+    std::string file;
+};
+
+// Reads the revision files of an Alembic versions directory.
+std::vector<AlembicRevisionInfo> read_alembic_revisions(const std::string& dir);
+// The single head of those revisions (none for an empty directory). Several heads are an error
+// unless `explicit_down_revision` names one.
+std::optional<std::string> alembic_head(const std::string& dir,
+                                        const std::optional<std::string>& explicit_down_revision);
+
+struct AlembicOptions {
+    std::optional<std::string> down_revision; // --down-revision
+    std::string create_date;                  // --date, else the newest log timestamp
+};
+
+OutputFile render_alembic_revision(const MigrationPlan& plan, const std::string& dir,
+                                   const TemplateSet& templates, const AlembicOptions& options);
+
+// Checks every path first, so that either all files are written or none is.
+void write_output_files(const std::vector<OutputFile>& files, bool force);
+
+} // namespace advisor

@@ -1,0 +1,207 @@
+#include "advisor/render/report_render.hpp"
+
+#include "advisor/rules/rule.hpp"
+
+#include <cstdio>
+#include <filesystem>
+
+namespace advisor {
+
+namespace {
+
+// Markdown table cells cannot hold a pipe or a line break.
+std::string table_cell(std::string text) {
+    std::string out;
+    for (const char c : text) {
+        if (c == '|') {
+            out += "\\|";
+        } else if (c == '\n') {
+            out += ' ';
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+std::string milliseconds(double ms) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.1f", ms);
+    return buffer;
+}
+
+std::string join(const std::vector<std::string>& items) {
+    std::string text;
+    for (const auto& item : items) {
+        text += (text.empty() ? "" : ", ") + item;
+    }
+    return text;
+}
+
+std::string fix_summary(const Finding& finding) {
+    if (finding.fix.create_index) {
+        return "create `" + finding.fix.create_index->name + "`";
+    }
+    if (finding.fix.drop_index) {
+        return "drop `" + finding.fix.drop_index->name + "`";
+    }
+    if (!finding.fix.sqlalchemy.empty()) {
+        return "SQLAlchemy loader change";
+    }
+    return "see below";
+}
+
+nlohmann::json markdown_data(const std::vector<Finding>& findings, std::size_t shown,
+                             const ReportSummary& summary) {
+    double total_time = 0;
+    for (const auto& finding : findings) {
+        for (const auto& query : finding.queries) {
+            total_time += query.total_ms;
+        }
+    }
+    nlohmann::json list = nlohmann::json::array();
+    for (std::size_t i = 0; i < shown; ++i) {
+        const Finding& finding = findings[i];
+        nlohmann::json queries = nlohmann::json::array();
+        long long calls = 0;
+        double ms = 0;
+        for (const auto& query : finding.queries) {
+            queries.push_back({{"calls", query.calls},
+                               {"total_ms", milliseconds(query.total_ms)},
+                               {"example", query.example}});
+            calls += query.calls;
+            ms += query.total_ms;
+        }
+        nlohmann::json details = nlohmann::json::array();
+        for (const auto& detail : finding.details) {
+            details.push_back({{"text", detail}});
+        }
+        const std::string share =
+            summary.statements > 0 && summary.total_ms > 0
+                ? milliseconds(100.0 * finding.time_saved_ms / summary.total_ms) + "%"
+                : "—";
+        list.push_back({
+            {"number", i + 1},
+            {"rule", finding.rule},
+            {"severity", to_string(finding.severity)},
+            {"table", finding.table},
+            {"columns_text", table_cell(join(finding.columns))},
+            {"fix_summary", table_cell(fix_summary(finding))},
+            {"share", share},
+            {"message", finding.message},
+            {"details", details},
+            {"has_queries", !queries.empty()},
+            {"query_count", queries.size()},
+            {"query_noun", queries.size() == 1 ? "query" : "queries"},
+            {"calls", calls},
+            {"total_ms", milliseconds(ms)},
+            {"queries", queries},
+            {"note",
+             finding.fix.note.empty() ? nlohmann::json(nullptr) : nlohmann::json(finding.fix.note)},
+            {"sql_up", finding.fix.sql_up.empty() ? nlohmann::json(nullptr)
+                                                  : nlohmann::json(finding.fix.sql_up)},
+            {"sqlalchemy", finding.fix.sqlalchemy.empty() ? nlohmann::json(nullptr)
+                                                          : nlohmann::json(finding.fix.sqlalchemy)},
+        });
+    }
+    std::string text = std::to_string(findings.size()) + " findings on " +
+                       std::to_string(summary.tables) + " tables and " +
+                       std::to_string(summary.indexes) + " indexes";
+    if (summary.statements > 0) {
+        text += ", from " + std::to_string(summary.statements) + " logged statements in " +
+                std::to_string(summary.shapes) + " query shapes";
+    }
+    text += ".";
+    (void)total_time;
+    return {{"summary", text},
+            {"has_findings", !findings.empty()},
+            {"findings", list},
+            {"cut", shown < findings.size() ? nlohmann::json(findings.size() - shown)
+                                            : nlohmann::json(nullptr)}};
+}
+
+const char* sarif_level(Severity severity) {
+    switch (severity) {
+    case Severity::high:
+        return "error";
+    case Severity::medium:
+        return "warning";
+    case Severity::low:
+        break;
+    }
+    return "note";
+}
+
+std::string artifact_uri(const std::string& path) {
+    // Relative paths stay relative (code scanning resolves them from the repository root).
+    std::string uri = std::filesystem::path(path).lexically_normal().generic_string();
+    return uri.empty() ? "schema.sql" : uri;
+}
+
+} // namespace
+
+std::string render_markdown(const std::vector<Finding>& findings, const ReportSummary& summary,
+                            const TemplateSet& templates, std::size_t limit) {
+    std::string report =
+        templates.render("report.md.mustache", markdown_data(findings, findings.size(), summary));
+    if (report.size() <= limit) {
+        return report;
+    }
+    // Cut the lowest-ranked findings: find the largest prefix that fits.
+    std::size_t low = 0;
+    std::size_t high = findings.size();
+    while (low < high) {
+        const std::size_t middle = (low + high + 1) / 2;
+        const std::string candidate =
+            templates.render("report.md.mustache", markdown_data(findings, middle, summary));
+        if (candidate.size() <= limit) {
+            low = middle;
+            report = candidate;
+        } else {
+            high = middle - 1;
+        }
+    }
+    if (low == 0) {
+        report = templates.render("report.md.mustache", markdown_data(findings, 0, summary));
+    }
+    return report;
+}
+
+std::string render_sarif(const std::vector<Finding>& findings, const TemplateSet& templates) {
+    nlohmann::json rules = nlohmann::json::array();
+    const auto& registry = all_rules();
+    for (std::size_t i = 0; i < registry.size(); ++i) {
+        const Rule& rule = *registry[i];
+        rules.push_back({{"id", rule.id()},
+                         {"name", rule.id()},
+                         {"summary", rule.summary()},
+                         {"help", std::string(rule.summary()) + " See docs/rules.md#" +
+                                      std::string(rule.id()) + "."},
+                         {"level", sarif_level(rule.default_severity())},
+                         {"comma", i + 1 < registry.size() ? "," : ""}});
+    }
+    nlohmann::json results = nlohmann::json::array();
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+        const Finding& finding = findings[i];
+        std::size_t rule_index = 0;
+        for (std::size_t r = 0; r < registry.size(); ++r) {
+            if (registry[r]->id() == finding.rule) {
+                rule_index = r;
+            }
+        }
+        results.push_back({{"rule", finding.rule},
+                           {"rule_index", rule_index},
+                           {"level", sarif_level(finding.severity)},
+                           {"message", finding.message},
+                           {"uri", artifact_uri(finding.location.file)},
+                           {"line", std::max(1, finding.location.line)},
+                           {"fingerprint", finding_key(finding)},
+                           {"comma", i + 1 < findings.size() ? "," : ""}});
+    }
+    return templates.render(
+        "report.sarif.mustache",
+        {{"version", SCHEMA_ADVISOR_VERSION}, {"rules", rules}, {"results", results}},
+        TemplateEscape::json);
+}
+
+} // namespace advisor

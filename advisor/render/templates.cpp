@@ -1,0 +1,161 @@
+#include "advisor/render/templates.hpp"
+
+#include "advisor/errors.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace advisor {
+
+kainjow::mustache::data to_mustache(const nlohmann::json& value) {
+    using kainjow::mustache::data;
+    switch (value.type()) {
+    case nlohmann::json::value_t::object: {
+        data object{data::type::object};
+        for (const auto& [key, item] : value.items()) {
+            object.set(key, to_mustache(item));
+        }
+        return object;
+    }
+    case nlohmann::json::value_t::array: {
+        data list{data::type::list};
+        for (const auto& item : value) {
+            list.push_back(to_mustache(item));
+        }
+        return list;
+    }
+    case nlohmann::json::value_t::string:
+        return data{value.get<std::string>()};
+    case nlohmann::json::value_t::boolean:
+        return data{value.get<bool>()};
+    case nlohmann::json::value_t::null:
+    case nlohmann::json::value_t::discarded:
+        return data{false};
+    default:
+        return data{value.dump()}; // numbers: the shortest text that reads back the same value
+    }
+}
+
+namespace {
+
+constexpr char template_sentinel = '\x01';
+
+// True when a line holds nothing but section tags ({{#x}}, {{^x}}, {{/x}}, {{!...}}) and blanks.
+bool is_standalone_tag_line(std::string_view line) {
+    std::size_t i = 0;
+    int tags = 0;
+    while (i < line.size()) {
+        if (line[i] == ' ' || line[i] == '\t' || line[i] == '\r') {
+            ++i;
+            continue;
+        }
+        if (line.compare(i, 2, "{{") != 0 || i + 2 >= line.size() ||
+            std::string_view("#^/!").find(line[i + 2]) == std::string_view::npos) {
+            return false;
+        }
+        const auto end = line.find("}}", i + 2);
+        if (end == std::string_view::npos) {
+            return false;
+        }
+        ++tags;
+        i = end + 2;
+    }
+    return tags > 0;
+}
+
+} // namespace
+
+std::string strip_standalone_tag_lines(const std::string& text) {
+    // The Mustache spec drops the whitespace and line break around tags that stand alone on a
+    // line. kainjow does so only for sections it renders, which would leave blank lines where a
+    // section is skipped. So a standalone line's tags move to the end of the previous line (its
+    // line break then belongs to the section's content, which gives the spec's output), behind a
+    // sentinel that keeps kainjow from dropping that line; render() removes the sentinels.
+    std::string out;
+    out.reserve(text.size());
+    std::size_t start = 0;
+    while (start < text.size()) {
+        const auto newline = text.find('\n', start);
+        const std::size_t end = newline == std::string::npos ? text.size() : newline + 1;
+        const std::string_view line(text.data() + start,
+                                    (newline == std::string::npos ? end : newline) - start);
+        if (is_standalone_tag_line(line)) {
+            const bool had_line_break = !out.empty() && out.back() == '\n';
+            if (had_line_break) {
+                out.pop_back();
+            }
+            out += template_sentinel;
+            for (const char c : line) {
+                if (c != ' ' && c != '\t' && c != '\r') {
+                    out += c;
+                }
+            }
+            if (had_line_break) {
+                out += '\n';
+            }
+        } else {
+            out.append(text, start, end - start);
+        }
+        start = end;
+    }
+    return out;
+}
+
+namespace {
+
+std::string json_escape(const std::string& text) {
+    const std::string quoted = nlohmann::json(text).dump();
+    return quoted.substr(1, quoted.size() - 2);
+}
+
+} // namespace
+
+TemplateSet::TemplateSet(std::string override_dir) : override_dir_(std::move(override_dir)) {
+    if (!override_dir_.empty() && !std::filesystem::is_directory(override_dir_)) {
+        throw InputError(override_dir_, 0, "--templates needs a directory of *.mustache files");
+    }
+}
+
+std::pair<std::string, std::string> TemplateSet::source(const std::string& name) const {
+    if (!override_dir_.empty()) {
+        const auto path = std::filesystem::path(override_dir_) / name;
+        if (std::filesystem::is_regular_file(path)) {
+            std::ifstream input(path, std::ios::binary);
+            if (!input) {
+                throw InputError(path.string(), 0, "cannot read template");
+            }
+            std::ostringstream text;
+            text << input.rdbuf();
+            return {text.str(), path.string()};
+        }
+    }
+    const auto& builtin = builtin_templates();
+    const auto found = builtin.find(name);
+    if (found == builtin.end()) {
+        throw InputError(name, 0, "no such template");
+    }
+    return {found->second, "built-in " + name};
+}
+
+std::string TemplateSet::render(const std::string& name, const nlohmann::json& data,
+                                TemplateEscape escape) const {
+    const auto [text, origin] = source(name);
+    kainjow::mustache::mustache tmpl{strip_standalone_tag_lines(text)};
+    if (!tmpl.is_valid()) {
+        throw InputError(origin, 0, "template does not parse: " + tmpl.error_message());
+    }
+    if (escape == TemplateEscape::json) {
+        tmpl.set_custom_escape(json_escape);
+    } else {
+        tmpl.set_custom_escape([](const std::string& s) { return s; });
+    }
+    std::string rendered = tmpl.render(to_mustache(data));
+    if (!tmpl.is_valid()) {
+        throw InputError(origin, 0, "template failed to render: " + tmpl.error_message());
+    }
+    std::erase(rendered, template_sentinel);
+    return rendered;
+}
+
+} // namespace advisor
