@@ -3,7 +3,7 @@
 # Used by the README's two set-up commands and by .ci/run, so the three never drift apart.
 set -euo pipefail
 packages=(
-  build-essential cmake pkg-config clang clang-format time
+  build-essential cmake pkg-config clang libclang-rt-14-dev clang-format time
   libpg-query-dev libprotobuf-c-dev libsqlitecpp-dev libsqlite3-dev sqlite3 zlib1g-dev
   nlohmann-json3-dev doctest-dev libkainjow-mustache-dev libcli11-dev
   postgresql-15 postgresql-15-hypopg postgresql-client-15

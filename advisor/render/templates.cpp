@@ -105,7 +105,9 @@ std::string strip_standalone_tag_lines(const std::string& text) {
 namespace {
 
 std::string json_escape(const std::string& text) {
-    const std::string quoted = nlohmann::json(text).dump();
+    // Invalid UTF-8 (from a schema or log written in another encoding) becomes U+FFFD.
+    const std::string quoted =
+        nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return quoted.substr(1, quoted.size() - 2);
 }
 

@@ -56,6 +56,17 @@ try:
     nul_in_text = write("nul.sql", b"CREATE TABLE a (id int);\n\x00\x00\x00garbage\n")
     expect("NUL bytes in text", ["schema", nul_in_text], 2, "holds binary data")
 
+    # Identifiers in another encoding (Latin-1 bytes): read, and the JSON stays valid UTF-8.
+    latin1 = write("latin1.sql", b'CREATE TABLE "caf\xe9" (id int PRIMARY KEY, "n\xffm" jsonb);\n')
+    code, out, err = expect("invalid UTF-8 identifiers", ["schema", "--format", "json", latin1], 0, "")
+    try:
+        import json
+        names = [t["name"] for t in json.loads(out)["tables"]]
+        if names != ["public.caf\ufffd"]:
+            failures.append(f"invalid UTF-8: expected the table name with U+FFFD, got {names}")
+    except ValueError as e:
+        failures.append(f"invalid UTF-8: output is not JSON: {e}")
+
     # A dump cut in the middle of a statement: the complete statements are read, the cut one is
     # a warning with its line, and the exit status is 0.
     with open(os.path.join(corpus, "pagila", "pagila-schema.v3.1.0.sql"), "rb") as f:
