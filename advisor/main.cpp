@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
     advisor::cli::Action action;
     advisor::cli::add_schema_command(app, action);
     advisor::cli::add_advise_command(app, action);
+    advisor::cli::add_workload_command(app, action);
 
     try {
         app.parse(argc, argv);

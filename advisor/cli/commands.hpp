@@ -16,5 +16,6 @@ constexpr int exit_usage = 2;
 
 void add_schema_command(CLI::App& app, Action& action);
 void add_advise_command(CLI::App& app, Action& action);
+void add_workload_command(CLI::App& app, Action& action);
 
 } // namespace advisor::cli

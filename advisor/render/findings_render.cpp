@@ -41,6 +41,13 @@ ReportSummary summarize(const Catalog& catalog) {
     return summary;
 }
 
+ReportSummary summarize(const Catalog& catalog, const Workload& workload) {
+    ReportSummary summary = summarize(catalog);
+    summary.statements = workload.statements;
+    summary.shapes = workload.shapes.size();
+    return summary;
+}
+
 nlohmann::ordered_json finding_to_json(const Finding& finding) {
     nlohmann::ordered_json queries = nlohmann::ordered_json::array();
     for (const auto& query : finding.queries) {

@@ -3,6 +3,7 @@
 
 #include "advisor/catalog.hpp"
 #include "advisor/finding.hpp"
+#include "advisor/workload.hpp"
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -19,6 +20,8 @@ struct ReportSummary {
 };
 
 ReportSummary summarize(const Catalog& catalog);
+// With the workload the rules read: its statements and distinct shapes too.
+ReportSummary summarize(const Catalog& catalog, const Workload& workload);
 
 nlohmann::ordered_json finding_to_json(const Finding& finding);
 nlohmann::ordered_json findings_to_json(const std::vector<Finding>& findings,

@@ -1,0 +1,328 @@
+#include "parsers/logs/log_input.hpp"
+
+#include "advisor/errors.hpp"
+#include "parsers/input_file.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <zlib.h>
+
+namespace parsers::logs {
+
+namespace {
+
+constexpr std::size_t block_size = 1 << 20;
+
+class StreamByteSource : public ByteSource {
+public:
+    StreamByteSource(std::string name, std::ifstream stream, std::uint64_t size)
+        : stream_(std::move(stream)), size_(size) {
+        name_ = std::move(name);
+    }
+    std::size_t read(char* buffer, std::size_t size) override {
+        stream_.read(buffer, static_cast<std::streamsize>(size));
+        const auto got = static_cast<std::size_t>(stream_.gcount());
+        if (got == 0 && stream_.bad()) {
+            damage_ = "read error";
+        }
+        consumed_ += got;
+        return got;
+    }
+    std::uint64_t consumed() const override { return consumed_; }
+    std::uint64_t size_on_disk() const override { return size_; }
+
+private:
+    std::ifstream stream_;
+    std::uint64_t size_;
+    std::uint64_t consumed_ = 0;
+};
+
+class GzipByteSource : public ByteSource {
+public:
+    GzipByteSource(std::string name, gzFile file, std::uint64_t size) : file_(file), size_(size) {
+        name_ = std::move(name);
+        compressed_ = true;
+        gzbuffer(file_, 1 << 18);
+    }
+    ~GzipByteSource() override { gzclose(file_); }
+    GzipByteSource(const GzipByteSource&) = delete;
+    GzipByteSource& operator=(const GzipByteSource&) = delete;
+
+    std::size_t read(char* buffer, std::size_t size) override {
+        if (done_) {
+            return 0;
+        }
+        const int got = gzread(file_, buffer, static_cast<unsigned>(size));
+        int code = Z_OK;
+        const char* message = got <= 0 ? gzerror(file_, &code) : "";
+        // A stream cut short reads to its end, then gzerror says Z_BUF_ERROR (zlib.h, gzread).
+        if (got < 0 || (got == 0 && code == Z_BUF_ERROR)) {
+            // zlib reports a stream cut short as Z_BUF_ERROR "unexpected end of file".
+            damage_ = code == Z_BUF_ERROR ? "gzip data ends early (file cut short?)"
+                                          : std::string("gzip data is damaged: ") + message;
+            done_ = true;
+            return 0;
+        }
+        if (got == 0) {
+            done_ = true;
+        }
+        return static_cast<std::size_t>(got);
+    }
+    std::uint64_t consumed() const override {
+        const z_off_t offset = gzoffset(file_);
+        return offset < 0 ? 0 : static_cast<std::uint64_t>(offset);
+    }
+    std::uint64_t size_on_disk() const override { return size_; }
+
+private:
+    gzFile file_;
+    std::uint64_t size_;
+    bool done_ = false;
+};
+
+class MemoryByteSource : public ByteSource {
+public:
+    MemoryByteSource(std::string name, std::string content) : content_(std::move(content)) {
+        name_ = std::move(name);
+    }
+    std::size_t read(char* buffer, std::size_t size) override {
+        const std::size_t got = std::min(size, content_.size() - position_);
+        std::memcpy(buffer, content_.data() + position_, got);
+        position_ += got;
+        return got;
+    }
+    std::uint64_t consumed() const override { return position_; }
+    std::uint64_t size_on_disk() const override { return content_.size(); }
+
+private:
+    std::string content_;
+    std::size_t position_ = 0;
+};
+
+std::string magic_bytes(std::ifstream& stream) {
+    std::string head(6, '\0');
+    stream.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(stream.gcount()));
+    stream.clear();
+    stream.seekg(0);
+    return head;
+}
+
+} // namespace
+
+std::unique_ptr<ByteSource> open_byte_source(const std::string& path) {
+    std::ifstream stream = open_input(path);
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    const std::uint64_t size_on_disk = ec ? 0 : size;
+    const std::string magic = magic_bytes(stream);
+    if (magic.starts_with("\x1f\x8b")) {
+        stream.close();
+        gzFile file = gzopen(path.c_str(), "rb");
+        if (file == nullptr) {
+            throw advisor::InputError(path, 0, "cannot open gzip file");
+        }
+        return std::make_unique<GzipByteSource>(path, file, size_on_disk);
+    }
+    if (magic.starts_with("BZh")) {
+        throw advisor::InputError(path, 0,
+                                  "bzip2-compressed input is not supported; decompress it first "
+                                  "(bunzip2 -k) or recompress it with gzip");
+    }
+    if (magic.starts_with("\xfd"
+                          "7zXZ") ||
+        magic.starts_with("\x28\xb5\x2f\xfd")) {
+        throw advisor::InputError(path, 0,
+                                  "xz/zstd-compressed input is not supported; decompress it first "
+                                  "or recompress it with gzip");
+    }
+    return std::make_unique<StreamByteSource>(path, std::move(stream), size_on_disk);
+}
+
+std::unique_ptr<ByteSource> memory_byte_source(std::string name, std::string content) {
+    return std::make_unique<MemoryByteSource>(std::move(name), std::move(content));
+}
+
+std::string read_head(const std::string& path, std::size_t count) {
+    auto source = open_byte_source(path);
+    std::string head(count, '\0');
+    std::size_t filled = 0;
+    while (filled < count) {
+        const std::size_t got = source->read(head.data() + filled, count - filled);
+        if (got == 0) {
+            break;
+        }
+        filled += got;
+    }
+    head.resize(filled);
+    return head;
+}
+
+LineReader::LineReader(ByteSource& source, std::size_t max_line_bytes)
+    : source_(source), max_line_bytes_(std::max<std::size_t>(max_line_bytes, 64)),
+      buffer_(std::max(block_size, max_line_bytes_ + block_size / 4)) {}
+
+bool LineReader::fill() {
+    if (eof_) {
+        return false;
+    }
+    if (begin_ > 0) {
+        std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+        end_ -= begin_;
+        begin_ = 0;
+    }
+    if (end_ == buffer_.size()) {
+        return false; // the caller drops the content (a line over the limit)
+    }
+    const std::size_t got = source_.read(buffer_.data() + end_, buffer_.size() - end_);
+    if (got == 0) {
+        eof_ = true;
+        return false;
+    }
+    end_ += got;
+    return true;
+}
+
+bool LineReader::next(std::string_view& line) {
+    too_long_ = false;
+    unterminated_ = false;
+    skipped_bytes_ = 0;
+    std::size_t scanned = begin_;
+    for (;;) {
+        const char* newline =
+            static_cast<const char*>(std::memchr(buffer_.data() + scanned, '\n', end_ - scanned));
+        if (newline != nullptr) {
+            const std::size_t length = static_cast<std::size_t>(newline - buffer_.data()) - begin_;
+            ++line_number_;
+            if (too_long_) {
+                skipped_bytes_ += length + 1;
+                line = std::string_view();
+            } else if (length > max_line_bytes_) {
+                too_long_ = true;
+                skipped_bytes_ = length + 1;
+                line = std::string_view();
+            } else {
+                line = std::string_view(buffer_.data() + begin_, length);
+                if (!line.empty() && line.back() == '\r') {
+                    line.remove_suffix(1);
+                }
+                if (line_number_ == 1 && line.starts_with("\xEF\xBB\xBF")) {
+                    line.remove_prefix(3); // a UTF-8 byte order mark
+                }
+            }
+            begin_ += length + 1;
+            return true;
+        }
+        if (end_ - begin_ > max_line_bytes_) {
+            // Over the limit and still no line end: drop what we hold and keep scanning.
+            too_long_ = true;
+            skipped_bytes_ += end_ - begin_;
+            begin_ = end_ = 0;
+        }
+        const std::size_t kept = end_ - begin_;
+        if (!fill()) {
+            if (end_ == begin_ && !too_long_) {
+                return false;
+            }
+            // The last line has no line end.
+            ++line_number_;
+            unterminated_ = true;
+            if (too_long_) {
+                skipped_bytes_ += end_ - begin_;
+                line = std::string_view();
+            } else {
+                line = std::string_view(buffer_.data() + begin_, end_ - begin_);
+                if (!line.empty() && line.back() == '\r') {
+                    line.remove_suffix(1);
+                }
+            }
+            begin_ = end_;
+            return true;
+        }
+        scanned = begin_ + kept;
+    }
+}
+
+bool valid_utf8(std::string_view text) {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+    const std::size_t size = text.size();
+    std::size_t i = 0;
+    while (i < size) {
+        // Fast path: eight ASCII bytes at a time.
+        if (i + 8 <= size) {
+            std::uint64_t chunk;
+            std::memcpy(&chunk, bytes + i, 8);
+            if ((chunk & 0x8080808080808080ULL) == 0) {
+                i += 8;
+                continue;
+            }
+        }
+        const unsigned char c = bytes[i];
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        std::size_t length = 0;
+        std::uint32_t min_value = 0;
+        std::uint32_t value = 0;
+        if ((c & 0xE0) == 0xC0) {
+            length = 2;
+            min_value = 0x80;
+            value = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            length = 3;
+            min_value = 0x800;
+            value = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            length = 4;
+            min_value = 0x10000;
+            value = c & 0x07;
+        } else {
+            return false;
+        }
+        if (i + length > size) {
+            return false;
+        }
+        for (std::size_t k = 1; k < length; ++k) {
+            if ((bytes[i + k] & 0xC0) != 0x80) {
+                return false;
+            }
+            value = (value << 6) | (bytes[i + k] & 0x3F);
+        }
+        if (value < min_value || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) {
+            return false;
+        }
+        i += length;
+    }
+    return true;
+}
+
+std::string repair_utf8(std::string_view text) {
+    std::string repaired;
+    repaired.reserve(text.size());
+    std::size_t i = 0;
+    while (i < text.size()) {
+        // Find the longest valid prefix of one code point.
+        std::size_t length = 1;
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c >= 0xF0) {
+            length = 4;
+        } else if (c >= 0xE0) {
+            length = 3;
+        } else if (c >= 0xC0) {
+            length = 2;
+        }
+        if (i + length <= text.size() && valid_utf8(text.substr(i, length))) {
+            repaired.append(text.substr(i, length));
+            i += length;
+        } else {
+            repaired.append("\xEF\xBF\xBD");
+            ++i;
+        }
+    }
+    return repaired;
+}
+
+} // namespace parsers::logs

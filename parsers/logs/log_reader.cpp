@@ -1,0 +1,51 @@
+#include "parsers/logs/log_reader.hpp"
+
+namespace parsers::logs {
+
+const char* to_string(LogFormat format) {
+    switch (format) {
+    case LogFormat::auto_detect:
+        return "auto";
+    case LogFormat::stderr_log:
+        return "stderr";
+    case LogFormat::csvlog:
+        return "csv";
+    case LogFormat::jsonlog:
+        return "json";
+    case LogFormat::pgss:
+        return "pgss";
+    case LogFormat::sqlalchemy:
+        return "sqlalchemy";
+    case LogFormat::sql:
+        return "sql";
+    }
+    return "auto";
+}
+
+std::optional<LogFormat> parse_log_format(std::string_view name) {
+    for (const LogFormat format :
+         {LogFormat::auto_detect, LogFormat::stderr_log, LogFormat::csvlog, LogFormat::jsonlog,
+          LogFormat::pgss, LogFormat::sqlalchemy, LogFormat::sql}) {
+        if (name == to_string(format)) {
+            return format;
+        }
+    }
+    return std::nullopt;
+}
+
+LogReader::LogReader(std::unique_ptr<ByteSource> source, const LogReadOptions& options)
+    : source_(std::move(source)), options_(options) {}
+
+void LogReader::report(int line, std::string message) {
+    ++problems_total_;
+    if (problems_.size() < options_.max_problems) {
+        problems_.push_back({source_->name(), line, std::move(message)});
+    }
+}
+
+void LogReader::skip_line(int line, std::string message) {
+    ++counts_.skipped_lines;
+    report(line, std::move(message));
+}
+
+} // namespace parsers::logs

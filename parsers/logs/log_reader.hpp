@@ -1,0 +1,68 @@
+// The interface every query-log reader implements, and the factory that picks one for a file
+// (detect.cpp decides the format from the content when the user does not say).
+#pragma once
+
+#include "parsers/logs/log_input.hpp"
+#include "parsers/logs/statement.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace parsers::logs {
+
+enum class LogFormat { auto_detect, stderr_log, csvlog, jsonlog, pgss, sqlalchemy, sql };
+
+const char* to_string(LogFormat format);
+// "auto", "stderr", "csv", "json", "pgss", "sqlalchemy", "sql".
+std::optional<LogFormat> parse_log_format(std::string_view name);
+
+struct LogReadOptions {
+    LogFormat format = LogFormat::auto_detect;
+    std::string log_line_prefix;          // stderr: the server's log_line_prefix; empty = infer it
+    std::size_t max_line_bytes = 1 << 20; // longer lines (and entries) are skipped and reported
+    std::size_t max_problems = 100;       // problems kept per file; all are counted
+};
+
+class LogReader {
+public:
+    explicit LogReader(std::unique_ptr<ByteSource> source, const LogReadOptions& options);
+    virtual ~LogReader() = default;
+    LogReader(const LogReader&) = delete;
+    LogReader& operator=(const LogReader&) = delete;
+
+    // Refills `statement` with the next statement; false at the end of the file.
+    virtual bool next(Statement& statement) = 0;
+
+    const ReadCounts& counts() const { return counts_; }
+    const std::vector<LogProblem>& problems() const { return problems_; }
+    std::uint64_t problems_total() const { return problems_total_; }
+    // What was read and how, e.g. "PostgreSQL stderr log, log_line_prefix '%m [%p] ' (inferred)".
+    const std::string& description() const { return description_; }
+    void set_description(std::string description) { description_ = std::move(description); }
+    const std::string& file() const { return source_->name(); }
+    const ByteSource& source() const { return *source_; }
+
+protected:
+    void report(int line, std::string message);
+    // Counts a line over the length limit (or otherwise unreadable) as skipped, and reports it.
+    void skip_line(int line, std::string message);
+
+    std::unique_ptr<ByteSource> source_;
+    LogReadOptions options_;
+    ReadCounts counts_;
+
+private:
+    std::vector<LogProblem> problems_;
+    std::uint64_t problems_total_ = 0;
+    std::string description_;
+};
+
+// Opens `path` with the reader for its format (options.format, or detected from the content).
+// Throws advisor::InputError when the file cannot be read, is empty, or its format is unknown.
+std::unique_ptr<LogReader> open_log_reader(const std::string& path, const LogReadOptions& options);
+
+} // namespace parsers::logs

@@ -1,0 +1,46 @@
+// SQLAlchemy's engine echo (create_engine(echo=True), or the `sqlalchemy.engine` logger):
+//   2024-05-01 10:00:00,123 INFO sqlalchemy.engine.Engine SELECT users.id FROM users
+//   WHERE users.id = %(id_1)s
+//   2024-05-01 10:00:00,124 INFO sqlalchemy.engine.Engine [generated in 0.00015s] {'id_1': 5}
+// The statement's continuation lines have no logging prefix; the parameter line follows it
+// (`[generated in ...]`, `[cached since ...]`, `[raw sql]`, ...; a bare repr before 1.4).
+// Placeholders `%(name)s`, `%s` and `?` (DBAPI paramstyles) become `$n` so libpg_query reads the
+// statement; `$n` (asyncpg) stays. `BEGIN (implicit)` is the transaction SQLAlchemy's DBAPI
+// opens, counted as a BEGIN. The echo names no connection: the file is one session.
+#pragma once
+
+#include "parsers/logs/log_reader.hpp"
+
+#include <string>
+#include <vector>
+
+namespace parsers::logs {
+
+class SqlAlchemyLogReader : public LogReader {
+public:
+    SqlAlchemyLogReader(std::unique_ptr<ByteSource> source, const LogReadOptions& options);
+
+    bool next(Statement& statement) override;
+
+private:
+    void add_line(std::string_view line);
+    void handle_message(std::string_view message, std::string_view timestamp, int line);
+    void complete_pending();
+
+    LineReader lines_;
+    StatementQueue ready_;
+    Statement pending_;
+    bool has_pending_ = false;
+    int pending_lines_ = 0;
+    bool finished_ = false;
+};
+
+// Rewrites DBAPI placeholders outside quotes and comments to `$1`, `$2`, ...: `%(name)s`
+// (names appended to `names`), `%s`, and `?` (only when the text has no pyformat placeholder,
+// since with psycopg `?` is PostgreSQL's jsonb operator). `%%` becomes `%` in pyformat text.
+std::string number_placeholders(std::string_view text, std::vector<std::string>& names);
+
+// Whether the line is part of SQLAlchemy's engine logging.
+bool is_sqlalchemy_engine_line(std::string_view line);
+
+} // namespace parsers::logs
