@@ -69,8 +69,12 @@ std::string stable_hash_hex(const std::string& text) {
 std::string index_name_for(const std::string& qualified_table,
                            const std::vector<std::string>& columns) {
     const auto dot = qualified_table.find('.');
-    std::string name =
-        "ix_" + (dot == std::string::npos ? qualified_table : qualified_table.substr(dot + 1));
+    // Lower case, like the column parts below: a name that needs no quoting.
+    std::string name = "ix_";
+    for (const char c :
+         dot == std::string::npos ? qualified_table : qualified_table.substr(dot + 1)) {
+        name += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
     for (const auto& column : columns) {
         std::string part;
         for (const char c : column) {
@@ -113,14 +117,22 @@ std::string index_key_sql(const IndexKey& key) {
     return sql;
 }
 
-std::string create_index_sql(const IndexSpec& index) {
+std::string create_index_sql(const IndexSpec& index, const std::string& dialect) {
+    const bool sqlite = dialect == "sqlite";
     std::string sql = "CREATE ";
     if (index.unique) {
         sql += "UNIQUE ";
     }
-    sql += "INDEX CONCURRENTLY IF NOT EXISTS " + quote_identifier(index.name) + " ON " +
-           quote_qualified(index.table);
-    if (index.method != "btree") {
+    if (sqlite) {
+        const auto dot = index.table.find('.');
+        sql +=
+            "INDEX IF NOT EXISTS " + quote_identifier(index.name) + " ON " +
+            quote_identifier(dot == std::string::npos ? index.table : index.table.substr(dot + 1));
+    } else {
+        sql += "INDEX CONCURRENTLY IF NOT EXISTS " + quote_identifier(index.name) + " ON " +
+               quote_qualified(index.table);
+    }
+    if (index.method != "btree" && !sqlite) {
         sql += " USING " + index.method;
     }
     sql += " (";
@@ -141,7 +153,11 @@ std::string create_index_sql(const IndexSpec& index) {
     return sql + ";";
 }
 
-std::string drop_index_sql(const std::string& schema, const std::string& index_name) {
+std::string drop_index_sql(const std::string& schema, const std::string& index_name,
+                           const std::string& dialect) {
+    if (dialect == "sqlite") {
+        return "DROP INDEX IF EXISTS " + quote_identifier(index_name) + ";";
+    }
     return "DROP INDEX CONCURRENTLY IF EXISTS " + quote_identifier(schema) + "." +
            quote_identifier(index_name) + ";";
 }

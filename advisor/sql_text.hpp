@@ -23,9 +23,13 @@ std::string index_name_for(const std::string& qualified_table,
 // opclass, DESC and NULLS.
 std::string index_key_sql(const IndexKey& key);
 
-// CREATE INDEX CONCURRENTLY IF NOT EXISTS ... ; and its DROP.
-std::string create_index_sql(const IndexSpec& index);
-std::string drop_index_sql(const std::string& schema, const std::string& index_name);
+// CREATE INDEX CONCURRENTLY IF NOT EXISTS ... ; and its DROP. For `dialect` "sqlite" (a
+// catalog's dialect): CREATE INDEX IF NOT EXISTS name ON table (...), DROP INDEX IF EXISTS name,
+// since SQLite has no CONCURRENTLY, no USING (every index is a b-tree) and takes the table name
+// unqualified in CREATE INDEX (https://www.sqlite.org/lang_createindex.html).
+std::string create_index_sql(const IndexSpec& index, const std::string& dialect = "postgresql");
+std::string drop_index_sql(const std::string& schema, const std::string& index_name,
+                           const std::string& dialect = "postgresql");
 
 // Stable 64-bit FNV-1a hash of a text, as 16 hex digits (deterministic ids and names).
 std::string stable_hash_hex(const std::string& text);

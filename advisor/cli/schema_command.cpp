@@ -22,7 +22,8 @@ struct SchemaOptions {
 void add_schema_command(CLI::App& app, Action& action) {
     auto options = std::make_shared<SchemaOptions>();
     CLI::App* command = app.add_subcommand(
-        "schema", "Read schema files (pg_dump, structure.sql, migrations, a SQLite .db or .schema dump) "
+        "schema",
+        "Read schema files (pg_dump, structure.sql, migrations, a SQLite .db or .schema dump) "
         "and print the catalog");
     command->add_option("files", options->files, "Schema files, applied in order")->required();
     command->add_option("--format", options->format, "Output format")
@@ -46,7 +47,9 @@ void add_schema_command(CLI::App& app, Action& action) {
             const Catalog catalog = load_catalog(options->files, load_options);
             print_warnings(catalog);
             if (options->format == "json") {
-                std::cout << catalog_to_json(catalog).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+                std::cout << catalog_to_json(catalog).dump(2, ' ', false,
+                                                           nlohmann::json::error_handler_t::replace)
+                          << "\n";
             } else {
                 std::cout << catalog_to_text(catalog);
             }
