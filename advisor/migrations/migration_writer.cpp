@@ -180,7 +180,8 @@ OutputFile render_alembic_revision(const MigrationPlan& plan, const std::string&
     nlohmann::json data = migration_template_data(plan);
     // The revision id comes from the content, so that a rerun on the same inputs is identical.
     const std::string revision =
-        stable_hash_hex(data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "|" + down.value_or("") + "|" + options.create_date)
+        stable_hash_hex(data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "|" +
+                        down.value_or("") + "|" + options.create_date)
             .substr(0, 12);
     data["revision"] = revision;
     data["revision_python"] = python_string(revision);

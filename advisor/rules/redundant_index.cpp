@@ -67,7 +67,8 @@ public:
                     continue;
                 }
                 if (const Index* keeper = superseding_index(*candidate, indexes)) {
-                    findings.push_back(finding_for(table, *candidate, *keeper));
+                    findings.push_back(
+                        finding_for(table, *candidate, *keeper, context.catalog.dialect));
                 }
             }
         }
@@ -104,7 +105,8 @@ private:
         return nullptr;
     }
 
-    Finding finding_for(const Table& table, const Index& redundant, const Index& keeper) const {
+    Finding finding_for(const Table& table, const Index& redundant, const Index& keeper,
+                        const std::string& dialect) const {
         const bool exact = redundant.keys.size() == keeper.keys.size();
         Finding finding;
         finding.rule = std::string(id());
@@ -137,9 +139,9 @@ private:
             finding.fix.note = "DROP INDEX CONCURRENTLY is not supported on a partitioned table's "
                                "index; the plain DROP locks the table briefly.";
         } else {
-            finding.fix.sql_up = drop_index_sql(redundant.schema, redundant.name);
+            finding.fix.sql_up = drop_index_sql(redundant.schema, redundant.name, dialect);
         }
-        finding.fix.sql_down = create_index_sql(spec_of(redundant));
+        finding.fix.sql_down = create_index_sql(spec_of(redundant), dialect);
         return finding;
     }
 };
