@@ -1,5 +1,7 @@
 // `schema-advisor advise --schema SCHEMA... [--log LOG...]`: runs the rules and reports findings.
+#include "advisor/analysis.hpp"
 #include "advisor/cli/commands.hpp"
+#include "advisor/cli/log_options.hpp"
 #include "advisor/cli/warnings.hpp"
 #include "advisor/errors.hpp"
 #include "advisor/migrations/migration_writer.hpp"
@@ -8,6 +10,7 @@
 #include "advisor/render/report_render.hpp"
 #include "advisor/rules/rule.hpp"
 #include "advisor/schema_loader.hpp"
+#include "advisor/table_stats.hpp"
 
 #include <fstream>
 #include <iomanip>
@@ -27,6 +30,7 @@ struct AdviseOptions {
     std::vector<std::string> disabled_rules;
     std::vector<std::string> excluded_tables;
     std::size_t max_statement_bytes = 1 << 20;
+    std::string dialect = "auto";
     std::string output;
     std::string baseline;
     std::string emit_sql_dir;
@@ -36,6 +40,11 @@ struct AdviseOptions {
     bool force = false;
     std::string date;
     std::string down_revision;
+    std::string stats_file;
+    double min_rows = 10000;
+    std::vector<std::string> log_files;
+    std::string log_format = "auto";
+    std::string log_line_prefix;
 };
 
 int list_rules() {
@@ -80,7 +89,9 @@ std::set<std::string> baseline_keys(const std::string& path) {
 std::string render_report(const std::vector<Finding>& findings, const ReportSummary& summary,
                           const std::string& format, const TemplateSet& templates) {
     if (format == "json") {
-        return findings_to_json(findings, summary).dump(2) + "\n";
+        return findings_to_json(findings, summary)
+                   .dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+               "\n";
     }
     if (format == "markdown") {
         return render_markdown(findings, summary, templates);
@@ -143,10 +154,32 @@ int advise(const AdviseOptions& options) {
 
     SchemaLoadOptions load_options;
     load_options.max_statement_bytes = options.max_statement_bytes;
+    load_options.dialect = options.dialect;
     const Catalog catalog = load_catalog(options.schema_files, load_options);
     print_warnings(catalog);
 
-    AnalysisContext context{catalog, nullptr, {}};
+    std::optional<Workload> workload;
+    bool damaged_log = false;
+    if (!options.log_files.empty()) {
+        WorkloadReadOptions read_options;
+        read_options.log = log_read_options(options.log_format, options.log_line_prefix);
+        workload = read_workload(options.log_files, read_options);
+        damaged_log = report_workload_sources(*workload);
+    }
+
+    // Each shape's facts are extracted once, here, for every rule to read.
+    std::vector<parsers::QueryFacts> facts;
+    if (workload) {
+        facts = extract_shape_facts(*workload, catalog);
+    }
+    std::vector<std::string> notes;
+    AnalysisContext context{catalog, workload ? &*workload : nullptr, {}};
+    context.facts = workload ? &facts : nullptr;
+    if (!options.stats_file.empty()) {
+        context.options.table_rows = load_table_stats(options.stats_file);
+    }
+    context.options.min_rows = options.min_rows;
+    context.notes = &notes;
     for (const auto& table : options.excluded_tables) {
         context.options.excluded_tables.insert(qualify(table));
     }
@@ -157,7 +190,10 @@ int advise(const AdviseOptions& options) {
         std::erase_if(findings, [&](const Finding& f) { return known.count(finding_key(f)) > 0; });
     }
 
-    const ReportSummary summary = summarize(catalog);
+    for (const auto& note : notes) {
+        std::cerr << "schema-advisor: note: " << note << "\n";
+    }
+    const ReportSummary summary = workload ? summarize(catalog, *workload) : summarize(catalog);
     const std::string report = render_report(findings, summary, options.format, templates);
     if (options.output.empty()) {
         std::cout << report;
@@ -166,6 +202,9 @@ int advise(const AdviseOptions& options) {
     }
     if (!options.emit_sql_dir.empty() || !options.emit_alembic_dir.empty()) {
         emit_migrations(findings, catalog, options, templates);
+    }
+    if (damaged_log) {
+        return exit_usage;
     }
     if (fail_on) {
         for (const auto& finding : findings) {
@@ -184,6 +223,12 @@ void add_advise_command(CLI::App& app, Action& action) {
     CLI::App* command = app.add_subcommand(
         "advise", "Run the rules on a schema (and query logs) and report findings");
     command->add_option("--schema", options->schema_files, "Schema files (pg_dump, structure.sql)");
+    command->add_option("--log", options->log_files, "Query logs (see `workload --help`)");
+    command->add_option("--log-format", options->log_format, "Format of the --log files")
+        ->check(CLI::IsMember({"auto", "stderr", "csv", "json", "pgss", "sqlalchemy", "sql"}))
+        ->capture_default_str();
+    command->add_option("--log-line-prefix", options->log_line_prefix,
+                        "The server's log_line_prefix, for stderr logs it cannot infer");
     command->add_option("--format", options->format, "Report format")
         ->check(CLI::IsMember({"text", "json", "markdown", "sarif"}))
         ->capture_default_str();
@@ -205,6 +250,13 @@ void add_advise_command(CLI::App& app, Action& action) {
                         "Create Date of an Alembic revision (default: the newest log timestamp)");
     command->add_option("--down-revision", options->down_revision,
                         "Alembic revision to chain after when the directory has several heads");
+    command->add_option("--stats", options->stats_file,
+                        "Row counts per table (CSV or JSON export of pg_class.reltuples; see "
+                        "docs/rules.md#missing-index)");
+    command
+        ->add_option("--min-rows", options->min_rows,
+                     "With --stats: propose no index on tables with fewer rows")
+        ->capture_default_str();
     command
         ->add_option("--fail-on", options->fail_on,
                      "Exit with status 1 when a finding has at least this severity")
@@ -216,6 +268,9 @@ void add_advise_command(CLI::App& app, Action& action) {
     command
         ->add_option("--max-statement-bytes", options->max_statement_bytes,
                      "Skip (with a warning) any statement longer than this")
+        ->capture_default_str();
+    command->add_option("--dialect", options->dialect, "Schema dialect: auto, postgresql, sqlite")
+        ->check(CLI::IsMember({"auto", "postgresql", "sqlite"}))
         ->capture_default_str();
     command->callback([options, &action] { action = [options] { return advise(*options); }; });
 }

@@ -5,8 +5,12 @@
 
 #include "advisor/catalog.hpp"
 #include "advisor/finding.hpp"
+#include "parsers/query_facts.hpp"
 
+#include <cstdint>
+#include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -18,12 +22,29 @@ struct Workload; // defined with the workload (query logs); absent when no log i
 
 struct RuleOptions {
     std::set<std::string> excluded_tables; // schema-qualified
+    // Row counts per schema-qualified table (--stats); tables below min_rows get no index
+    // proposals, since a sequential scan of a small table is as fast as an index scan.
+    std::map<std::string, double> table_rows;
+    double min_rows = 10000;
+    std::uint32_t n_plus_one_min = 5;
+    std::size_t unused_index_min_statements = 1000;
 };
 
 struct AnalysisContext {
     const Catalog& catalog;
     const Workload* workload = nullptr;
     RuleOptions options;
+    // QueryFacts per workload shape, indexed by ShapeId; null without a workload. Extracted once
+    // by the pipeline (advisor/analysis.hpp), never by rules.
+    const std::vector<parsers::QueryFacts>* facts = nullptr;
+    // What the report should say besides findings (a rule skipped, tables not in the catalog).
+    std::vector<std::string>* notes = nullptr;
+
+    void note(std::string text) const {
+        if (notes != nullptr) {
+            notes->push_back(std::move(text));
+        }
+    }
 };
 
 class Rule {
@@ -46,5 +67,10 @@ std::vector<Finding> run_rules(const AnalysisContext& context,
 // Constructors, one per rule file.
 std::unique_ptr<Rule> make_unindexed_foreign_key_rule();
 std::unique_ptr<Rule> make_redundant_index_rule();
+std::unique_ptr<Rule> make_missing_index_rule();
+std::unique_ptr<Rule> make_unused_index_rule();
+std::unique_ptr<Rule> make_n_plus_one_rule();
+std::unique_ptr<Rule> make_json_overfetch_rule();
+std::unique_ptr<Rule> make_unbounded_list_rule();
 
 } // namespace advisor
