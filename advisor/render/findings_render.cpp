@@ -45,6 +45,7 @@ ReportSummary summarize(const Catalog& catalog, const Workload& workload) {
     ReportSummary summary = summarize(catalog);
     summary.statements = workload.statements;
     summary.shapes = workload.shapes.size();
+    summary.total_ms = workload.total_ms();
     return summary;
 }
 

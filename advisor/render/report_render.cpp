@@ -66,9 +66,17 @@ nlohmann::json markdown_data(const std::vector<Finding>& findings, std::size_t s
         long long calls = 0;
         double ms = 0;
         for (const auto& query : finding.queries) {
+            // The example sits in a list item's fenced block: every line needs the item's indent.
+            std::string example;
+            for (const char c : query.example) {
+                example += c;
+                if (c == '\n') {
+                    example += "  ";
+                }
+            }
             queries.push_back({{"calls", query.calls},
                                {"total_ms", milliseconds(query.total_ms)},
-                               {"example", query.example}});
+                               {"example", example}});
             calls += query.calls;
             ms += query.total_ms;
         }
