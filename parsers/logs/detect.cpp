@@ -286,12 +286,17 @@ std::unique_ptr<LogReader> open_log_reader(const std::string& path, const LogRea
     if (mostly_binary(head.substr(0, 8192))) {
         throw advisor::InputError(path, 0, "holds binary data, not a text log");
     }
+    return open_log_reader(open_byte_source(path), head, options);
+}
+
+std::unique_ptr<LogReader> open_log_reader(std::unique_ptr<ByteSource> source,
+                                           std::string_view head, const LogReadOptions& options) {
+    const std::string path = source->name();
     std::string why;
     const auto detected = detect_log_format(head, path, options, why);
     if (!detected) {
         throw advisor::InputError(path, 0, why);
     }
-    auto source = open_byte_source(path);
     std::unique_ptr<LogReader> reader;
     switch (detected->format) {
     case LogFormat::stderr_log:
@@ -318,7 +323,7 @@ std::unique_ptr<LogReader> open_log_reader(const std::string& path, const LogRea
     const bool told = options.format != LogFormat::auto_detect;
     std::string description = detected->description + (told ? " (as --log-format says)" : "");
     if (reader->source().compressed()) {
-        description += ", gzip-compressed";
+        description += ", " + reader->source().compression() + "-compressed";
     }
     reader->set_description(std::move(description));
     return reader;

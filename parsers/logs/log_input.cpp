@@ -4,6 +4,8 @@
 #include "parsers/input_file.hpp"
 
 #include <algorithm>
+#include <bzlib.h>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -44,6 +46,7 @@ public:
     GzipByteSource(std::string name, gzFile file, std::uint64_t size) : file_(file), size_(size) {
         name_ = std::move(name);
         compressed_ = true;
+        compression_ = "gzip";
         gzbuffer(file_, 1 << 18);
     }
     ~GzipByteSource() override { gzclose(file_); }
@@ -79,6 +82,101 @@ public:
 private:
     gzFile file_;
     std::uint64_t size_;
+    bool done_ = false;
+};
+
+// bzip2 input (pgbadger's fixtures, logrotate's bzip2 option). A file may hold several streams
+// one after another (pbzip2, `cat a.bz2 b.bz2`): each is read in turn (bzlib.h,
+// BZ2_bzReadGetUnused).
+class Bzip2ByteSource : public ByteSource {
+public:
+    Bzip2ByteSource(std::string name, FILE* file, std::uint64_t size) : file_(file), size_(size) {
+        name_ = std::move(name);
+        compressed_ = true;
+        compression_ = "bzip2";
+        open_stream(nullptr, 0);
+    }
+    ~Bzip2ByteSource() override {
+        close_stream();
+        std::fclose(file_);
+    }
+    Bzip2ByteSource(const Bzip2ByteSource&) = delete;
+    Bzip2ByteSource& operator=(const Bzip2ByteSource&) = delete;
+
+    std::size_t read(char* buffer, std::size_t size) override {
+        while (!done_) {
+            int error = BZ_OK;
+            const int got = BZ2_bzRead(&error, stream_, buffer,
+                                       static_cast<int>(std::min<std::size_t>(size, 1 << 30)));
+            if (error == BZ_OK) {
+                return static_cast<std::size_t>(got);
+            }
+            if (error == BZ_STREAM_END) {
+                next_stream();
+                if (got > 0) {
+                    return static_cast<std::size_t>(got);
+                }
+                continue;
+            }
+            damage_ = error == BZ_UNEXPECTED_EOF
+                          ? "bzip2 data ends early (file cut short?)"
+                          : "bzip2 data is damaged (bzlib error " + std::to_string(error) + ")";
+            done_ = true;
+            return got > 0 ? static_cast<std::size_t>(got) : 0;
+        }
+        return 0;
+    }
+    std::uint64_t consumed() const override {
+        const long offset = std::ftell(file_);
+        return offset < 0 ? 0 : static_cast<std::uint64_t>(offset);
+    }
+    std::uint64_t size_on_disk() const override { return size_; }
+
+private:
+    void open_stream(void* unused, int unused_size) {
+        int error = BZ_OK;
+        stream_ = BZ2_bzReadOpen(&error, file_, 0, 0, unused, unused_size);
+        if (error != BZ_OK) {
+            close_stream();
+            damage_ = "bzip2 data is damaged (cannot open a stream)";
+            done_ = true;
+        }
+    }
+    void next_stream() {
+        void* unused = nullptr;
+        int unused_size = 0;
+        int error = BZ_OK;
+        BZ2_bzReadGetUnused(&error, stream_, &unused, &unused_size);
+        const std::string rest(static_cast<const char*>(unused),
+                               static_cast<std::size_t>(unused_size));
+        close_stream();
+        if (rest.empty() && std::feof(file_)) {
+            done_ = true;
+            return;
+        }
+        if (rest.empty()) {
+            const int c = std::fgetc(file_);
+            if (c == EOF) {
+                done_ = true;
+                return;
+            }
+            std::ungetc(c, file_);
+        }
+        pending_ = rest;
+        open_stream(pending_.empty() ? nullptr : pending_.data(),
+                    static_cast<int>(pending_.size()));
+    }
+    void close_stream() {
+        if (stream_ != nullptr) {
+            int error = BZ_OK;
+            BZ2_bzReadClose(&error, stream_);
+            stream_ = nullptr;
+        }
+    }
+    FILE* file_;
+    BZFILE* stream_ = nullptr;
+    std::uint64_t size_;
+    std::string pending_; // the next stream's first bytes, read past the previous stream's end
     bool done_ = false;
 };
 
@@ -127,9 +225,12 @@ std::unique_ptr<ByteSource> open_byte_source(const std::string& path) {
         return std::make_unique<GzipByteSource>(path, file, size_on_disk);
     }
     if (magic.starts_with("BZh")) {
-        throw advisor::InputError(path, 0,
-                                  "bzip2-compressed input is not supported; decompress it first "
-                                  "(bunzip2 -k) or recompress it with gzip");
+        stream.close();
+        FILE* file = std::fopen(path.c_str(), "rb");
+        if (file == nullptr) {
+            throw advisor::InputError(path, 0, "cannot open bzip2 file");
+        }
+        return std::make_unique<Bzip2ByteSource>(path, file, size_on_disk);
     }
     if (magic.starts_with("\xfd"
                           "7zXZ") ||

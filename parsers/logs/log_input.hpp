@@ -26,16 +26,19 @@ public:
     const std::optional<std::string>& damage() const { return damage_; }
     const std::string& name() const { return name_; }
     bool compressed() const { return compressed_; }
+    // "gzip" or "bzip2" for compressed input, else "".
+    const std::string& compression() const { return compression_; }
 
 protected:
     std::string name_;
     std::optional<std::string> damage_;
     bool compressed_ = false;
+    std::string compression_;
 };
 
-// Opens a file for reading; gzip is decompressed transparently. Throws advisor::InputError for a
-// missing file, a directory, an unreadable file, or a compression we cannot read (bzip2, xz,
-// zstd: the message says how to decompress it).
+// Opens a file for reading; gzip and bzip2 are decompressed transparently. Throws
+// advisor::InputError for a missing file, a directory, an unreadable file, or a compression we
+// cannot read (bzip2, xz, zstd: the message says how to decompress it).
 std::unique_ptr<ByteSource> open_byte_source(const std::string& path);
 // In-memory input (tests, and the text payloads of JSON log envelopes).
 std::unique_ptr<ByteSource> memory_byte_source(std::string name, std::string content);

@@ -33,6 +33,9 @@ TEST_CASE("each corpus log gives the statement count an independent count gives"
         {"pgbadger/pg-timezones.log", 2, 0, "PostgreSQL stderr log"},
         {"pgbadger/postgresql_param_range.log", 3, 0, "PostgreSQL stderr log"},
         {"pgbadger/rds.head5000.log", 4990, 0, "PostgreSQL stderr log"},
+        // bzcat FILE | grep -cE (the same pattern): the whole bzip2-compressed logs
+        {"pgbadger/rds.log.bz2", 114594, 0, "PostgreSQL stderr log"},
+        {"pgbadger/pg-syslog.1.bz2", 59871, 0, "PostgreSQL stderr log relayed by syslog"},
         {"pgbadger/stmt_type.log", 12, 0, "PostgreSQL stderr log"},
         {"pgbadger/tempfile_only.log", 65, 0, "PostgreSQL stderr log"},
         {"pgbadger/weeknumber.log", 6, 0, "PostgreSQL csvlog"},
@@ -89,9 +92,9 @@ TEST_CASE("lines that are not PostgreSQL's are counted as skipped and reported w
     CHECK(result.problems[1].line == 4);
 }
 
-TEST_CASE("bzip2 logs are refused with a way out") {
-    CHECK_THROWS_WITH_AS(logs_test::read_all(corpus("pgbadger/rds.log.bz2")),
-                         doctest::Contains("bunzip2"), advisor::InputError);
+TEST_CASE("bzip2 logs are read transparently and say so") {
+    const auto result = logs_test::read_all(corpus("pgbadger/pg-syslog.1.bz2"));
+    CHECK(result.description.find("bzip2-compressed") != std::string::npos);
 }
 
 TEST_CASE("the corpus workloads: rds gives pgbench's shapes with calls per shape") {
