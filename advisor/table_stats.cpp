@@ -11,32 +11,6 @@ namespace advisor {
 
 namespace {
 
-// Splits one CSV line (RFC 4180 quoting; the export never puts line breaks in these fields).
-std::vector<std::string> csv_fields(const std::string& line) {
-    std::vector<std::string> fields(1);
-    bool quoted = false;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-        const char c = line[i];
-        if (quoted) {
-            if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-                fields.back() += '"';
-                ++i;
-            } else if (c == '"') {
-                quoted = false;
-            } else {
-                fields.back() += c;
-            }
-        } else if (c == '"') {
-            quoted = true;
-        } else if (c == ',') {
-            fields.emplace_back();
-        } else if (c != '\r') {
-            fields.back() += c;
-        }
-    }
-    return fields;
-}
-
 std::string qualified(const std::string& schema, const std::string& table) {
     if (!schema.empty()) {
         return schema + "." + table;
@@ -91,7 +65,7 @@ std::map<std::string, double> load_table_stats(const std::string& path) {
         if (line.empty() || line == "\r") {
             continue;
         }
-        const auto fields = csv_fields(line);
+        const auto fields = parsers::split_csv_line(line);
         if (header.empty()) {
             header = fields;
             for (int i = 0; i < static_cast<int>(header.size()); ++i) {

@@ -1,5 +1,6 @@
 #include "parsers/logs/pg_messages.hpp"
 
+#include "parsers/input_file.hpp"
 #include "parsers/logs/log_input.hpp"
 #include "parsers/logs/log_line_prefix.hpp"
 
@@ -47,32 +48,6 @@ bool split_named(std::string_view rest, std::string_view& name, std::string_view
     name = rest.substr(0, colon);
     text = rest.substr(colon + 2);
     return true;
-}
-
-// The fields of a pgaudit line: comma-separated, double-quoted when they hold a comma or quote.
-std::vector<std::string> audit_fields(std::string_view text) {
-    std::vector<std::string> fields(1);
-    bool quoted = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (quoted) {
-            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-                fields.back() += '"';
-                ++i;
-            } else if (c == '"') {
-                quoted = false;
-            } else {
-                fields.back() += c;
-            }
-        } else if (c == '"' && fields.back().empty()) {
-            quoted = true;
-        } else if (c == ',') {
-            fields.emplace_back();
-        } else {
-            fields.back() += c;
-        }
-    }
-    return fields;
 }
 
 } // namespace
@@ -298,7 +273,8 @@ void PgStatementAssembler::add(const LogEntry& entry) {
             return;
         }
         if (message.starts_with("AUDIT: ")) {
-            const std::vector<std::string> fields = audit_fields(message.substr(7));
+            // pgaudit lines are CSV: comma-separated, double-quoted when a field holds a comma.
+            const std::vector<std::string> fields = split_csv_line(message.substr(7));
             // One line per statement and per substatement; the statement itself is
             // substatement 1 of a SESSION audit line.
             if (fields.size() >= 8 && fields[0] == "SESSION" && fields[2] == "1") {
