@@ -310,7 +310,10 @@ private:
                 add_shape(*serving, need);
                 continue;
             }
-            auto [keys, method] = keys_for(need, column_weight, total_weight);
+            // Plain variables, not a structured binding: clang 14 cannot capture those in lambdas.
+            const auto keys_and_method = keys_for(need, column_weight, total_weight);
+            const std::vector<IndexKey>& keys = keys_and_method.first;
+            const std::string& method = keys_and_method.second;
             if (keys.empty()) {
                 continue;
             }
