@@ -2,7 +2,7 @@
 # The whole test suite, as the README's second command and .ci/run run it:
 #  1. a normal build and every CTest test (unit, end-to-end against PostgreSQL 15, fuzz regressions);
 #  2. the same tests on a build with AddressSanitizer + UndefinedBehaviorSanitizer;
-#  3. each libFuzzer target for a bounded time (FUZZ_SECONDS, default 45).
+#  3. each libFuzzer target for a bounded time (FUZZ_SECONDS, default 30).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=${JOBS:-2}
@@ -19,4 +19,4 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
   ctest --test-dir build-asan --output-on-failure -j"$jobs"
 
 echo "== 3/3 fuzzing =="
-tests/fuzz/run_fuzzers.sh "${FUZZ_SECONDS:-45}"
+tests/fuzz/run_fuzzers.sh "${FUZZ_SECONDS:-30}"
