@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <map>
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
 #include <set>
@@ -407,7 +408,16 @@ struct RunInUnit {
     int last_line = 0;
     double first_ms = NAN;
     double last_ms = NAN;
-    std::optional<ShapeId> preceded_by;
+    double total_ms = 0;
+    std::optional<ShapeId> before_first;  // shape run just before the first execution
+    std::optional<ShapeId> before_second; // and just before the second
+};
+
+// One recent execution and the distinct shapes seen after it so far (for followers).
+struct RecentExecution {
+    ShapeId shape = 0;
+    std::uint8_t seen_count = 0;
+    std::array<ShapeId, 8> seen{};
 };
 
 struct SessionState {
@@ -418,7 +428,19 @@ struct SessionState {
     std::uint32_t unit_statements = 0;
     std::optional<ShapeId> last_shape;
     std::vector<RunInUnit> runs;
+    std::vector<RecentExecution> recent; // ring of the unit's last follow_window executions
+    std::size_t recent_next = 0;
 };
+
+// What is gathered per (parent, repeated shape) pair before finish() folds it into the shape.
+struct PairState {
+    RepetitionPair pair;
+    std::map<std::uint32_t, std::uint64_t> histogram;
+    std::set<std::string> sessions;
+};
+
+constexpr std::size_t max_pair_sessions = 100000;
+constexpr std::size_t max_followers = 8;
 
 struct Fingerprinted {
     bool ok = false;
@@ -437,6 +459,11 @@ struct WorkloadBuilder::State {
     std::unordered_map<std::uint64_t, ShapeId> by_fingerprint;
     std::vector<std::array<std::uint64_t, 3>> example_hashes; // per shape
     std::unordered_map<std::string, SessionState> sessions;
+    // Keyed by repeated shape << 32 | parent (unparsed_shape for none): ordered, so finish()
+    // is deterministic.
+    std::map<std::uint64_t, PairState> pairs;
+    std::unordered_map<std::uint64_t, std::uint64_t> follow_counts; // shape << 32 | follower
+    bool shows_sessions = true;
     StatementKey key;
     std::string current_file;
     std::size_t file_errors_begin = 0;
@@ -565,6 +592,22 @@ struct WorkloadBuilder::State {
         hashes[std::min<std::size_t>(slot, hashes.size() - 1)] = parameters_hash;
     }
 
+    // The run's parent: the shape just before its first execution, unless that started the
+    // transaction (or nothing ran before): then the shape just before its second execution.
+    std::optional<ShapeId> parent_of(const RunInUnit& run) const {
+        const auto usable = [&](std::optional<ShapeId> shape) {
+            return shape && *shape != run.shape &&
+                   workload.shapes[*shape].transaction_control == TransactionControl::none;
+        };
+        if (usable(run.before_first)) {
+            return run.before_first;
+        }
+        if (usable(run.before_second)) {
+            return run.before_second;
+        }
+        return std::nullopt;
+    }
+
     void close_unit(SessionState& session, const std::string& session_key) {
         if (!session.open) {
             return;
@@ -574,38 +617,114 @@ struct WorkloadBuilder::State {
             if (run.executions < options.repeat_threshold || run.distinct < 2) {
                 continue;
             }
-            RepetitionStats& stats = workload.shapes[run.shape].repetition;
-            ++stats.units;
-            stats.executions += run.executions;
-            stats.max_executions = std::max(stats.max_executions, run.executions);
-            RepeatedRun repeated;
-            repeated.session = session_key;
-            repeated.file = current_file;
-            repeated.first_line = run.first_line;
-            repeated.last_line = run.last_line;
-            repeated.first_ms = run.first_ms;
-            repeated.last_ms = run.last_ms;
-            repeated.executions = run.executions;
-            repeated.distinct_parameters = run.distinct;
-            repeated.unit_statements = session.unit_statements;
-            repeated.in_transaction = session.in_transaction;
-            repeated.preceded_by = run.preceded_by;
-            auto& largest = stats.largest;
-            const auto position = std::find_if(largest.begin(), largest.end(), [&](const auto& r) {
-                return r.executions < repeated.executions;
-            });
-            if (position != largest.end() || largest.size() < 3) {
-                largest.insert(position, std::move(repeated));
-                if (largest.size() > 3) {
-                    largest.pop_back();
-                }
+            const std::optional<ShapeId> parent = parent_of(run);
+            const std::uint64_t pair_key =
+                (std::uint64_t(run.shape) << 32) | (parent ? *parent : unparsed_shape);
+            PairState& state = pairs[pair_key];
+            RepetitionPair& pair = state.pair;
+            pair.parent = parent;
+            ++pair.units;
+            pair.executions += run.executions;
+            pair.total_ms += run.total_ms;
+            ++state.histogram[run.executions];
+            if (state.sessions.size() < max_pair_sessions) {
+                state.sessions.insert(session_key);
+            }
+            if (run.executions > pair.max_executions) {
+                pair.max_executions = run.executions;
+                RepeatedRun& largest = pair.largest;
+                largest.session = session_key;
+                largest.file = current_file;
+                largest.first_line = run.first_line;
+                largest.last_line = run.last_line;
+                largest.first_ms = run.first_ms;
+                largest.last_ms = run.last_ms;
+                largest.executions = run.executions;
+                largest.distinct_parameters = run.distinct;
+                largest.unit_statements = session.unit_statements;
+                largest.in_transaction = session.in_transaction;
+                largest.preceded_by = parent;
             }
         }
         session.runs.clear();
+        session.recent.clear();
+        session.recent_next = 0;
+    }
+
+    // Counts `id` as a follower of each recent execution in the unit (once per execution).
+    void count_follower(SessionState& session, ShapeId id) {
+        for (RecentExecution& recent : session.recent) {
+            if (recent.shape == id) {
+                continue;
+            }
+            const auto end = recent.seen.begin() + recent.seen_count;
+            if (std::find(recent.seen.begin(), end, id) != end ||
+                recent.seen_count == recent.seen.size()) {
+                continue;
+            }
+            recent.seen[recent.seen_count++] = id;
+            const std::uint64_t follow_key = (std::uint64_t(recent.shape) << 32) | id;
+            const auto found = follow_counts.find(follow_key);
+            if (found != follow_counts.end()) {
+                ++found->second;
+            } else if (follow_counts.size() < options.max_follow_pairs) {
+                follow_counts.emplace(follow_key, 1);
+            }
+        }
+        RecentExecution fresh;
+        fresh.shape = id;
+        if (session.recent.size() < std::min<std::size_t>(options.follow_window, 8)) {
+            session.recent.push_back(fresh);
+        } else if (!session.recent.empty()) {
+            session.recent[session.recent_next] = fresh;
+            session.recent_next = (session.recent_next + 1) % session.recent.size();
+        }
+    }
+
+    // Moves the per-pair and follower counts into the shapes (at the end of the whole input).
+    void fold_pairs_and_followers() {
+        for (auto& [pair_key, state] : pairs) {
+            RepetitionPair& pair = state.pair;
+            pair.histogram.assign(state.histogram.begin(), state.histogram.end());
+            pair.sessions = state.sessions.size();
+            RepetitionStats& stats = workload.shapes[pair_key >> 32].repetition;
+            stats.units += pair.units;
+            stats.executions += pair.executions;
+            stats.max_executions = std::max(stats.max_executions, pair.max_executions);
+            stats.by_parent.push_back(std::move(pair));
+        }
+        pairs.clear();
+        for (auto& shape : workload.shapes) {
+            std::stable_sort(shape.repetition.by_parent.begin(), shape.repetition.by_parent.end(),
+                             [](const RepetitionPair& a, const RepetitionPair& b) {
+                                 if (a.units != b.units) {
+                                     return a.units > b.units;
+                                 }
+                                 return a.executions > b.executions;
+                             });
+        }
+        for (const auto& [follow_key, times] : follow_counts) {
+            if (times >= 2) {
+                workload.shapes[follow_key >> 32].followers.push_back(
+                    {static_cast<ShapeId>(follow_key & 0xFFFFFFFFULL), times});
+            }
+        }
+        follow_counts.clear();
+        for (auto& shape : workload.shapes) {
+            auto& followers = shape.followers;
+            std::sort(followers.begin(), followers.end(),
+                      [](const FollowerCount& a, const FollowerCount& b) {
+                          return a.times != b.times ? a.times > b.times : a.shape < b.shape;
+                      });
+            if (followers.size() > max_followers) {
+                followers.resize(max_followers);
+            }
+        }
     }
 
     void track(ShapeId id, const Statement& statement, std::uint64_t parameters_hash) {
-        const TransactionControl control = workload.shapes[id].transaction_control;
+        QueryShape& shape_of_statement = workload.shapes[id];
+        const TransactionControl control = shape_of_statement.transaction_control;
         const double at = statement.timestamp_ms;
         auto found = sessions.find(statement.session);
         if (found == sessions.end()) {
@@ -637,12 +756,15 @@ struct WorkloadBuilder::State {
                 fresh.shape = id;
                 fresh.first_line = statement.line;
                 fresh.first_ms = at;
-                fresh.preceded_by = session.last_shape;
+                fresh.before_first = session.last_shape;
                 session.runs.push_back(fresh);
                 run = session.runs.end() - 1;
+            } else if (run != session.runs.end() && run->executions == 1) {
+                run->before_second = session.last_shape;
             }
             if (run != session.runs.end()) {
                 run->executions += static_cast<std::uint32_t>(statement.calls);
+                run->total_ms += statement.duration_ms.value_or(0);
                 run->last_line = statement.line;
                 run->last_ms = at;
                 const std::size_t known = std::min<std::size_t>(run->distinct, 16);
@@ -652,6 +774,8 @@ struct WorkloadBuilder::State {
                     run->parameter_hashes[run->distinct++] = parameters_hash;
                 }
             }
+            shape_of_statement.session_executions += statement.calls;
+            count_follower(session, id);
         }
         session.last_shape = id;
         session.last_ms = at;
@@ -717,7 +841,9 @@ struct WorkloadBuilder::State {
             }
         }
         add_example(id, statement, parameters_hash);
-        track(id, statement, parameters_hash);
+        if (shows_sessions) {
+            track(id, statement, parameters_hash);
+        }
     }
 
     void add(const Statement& statement) {
@@ -831,8 +957,13 @@ void WorkloadBuilder::add_error(WorkloadError error) {
     }
 }
 
+void WorkloadBuilder::set_shows_sessions(bool shows) {
+    state_->shows_sessions = shows;
+}
+
 Workload WorkloadBuilder::finish() {
     state_->end_file();
+    state_->fold_pairs_and_followers();
     return std::move(state_->workload);
 }
 
@@ -868,6 +999,33 @@ std::vector<ShapeId> Workload::ranked() const {
     return ids;
 }
 
+bool Workload::shows_sessions() const {
+    return sources.empty() ||
+           std::any_of(sources.begin(), sources.end(),
+                       [](const WorkloadSource& source) { return source.shows_sessions; });
+}
+
+double median_executions(const RunHistogram& histogram) {
+    std::uint64_t total = 0;
+    for (const auto& [executions, units] : histogram) {
+        total += units;
+    }
+    if (total == 0) {
+        return 0;
+    }
+    // The values at positions (total - 1) / 2 and total / 2 (0-based) of the sorted runs.
+    const auto value_at = [&](std::uint64_t position) {
+        for (const auto& [executions, units] : histogram) {
+            if (position < units) {
+                return double(executions);
+            }
+            position -= units;
+        }
+        return double(histogram.back().first);
+    };
+    return (value_at((total - 1) / 2) + value_at(total / 2)) / 2;
+}
+
 double Workload::total_ms() const {
     double total = 0;
     for (const auto& shape : shapes) {
@@ -887,6 +1045,7 @@ Workload read_workload(const std::vector<std::string>& paths, const WorkloadRead
     Statement statement;
     for (const auto& path : paths) {
         const auto reader = parsers::logs::open_log_reader(path, options.log);
+        builder.set_shows_sessions(reader->shows_sessions());
         std::uint64_t count = 0;
         while (reader->next(statement)) {
             builder.add(statement);
@@ -905,6 +1064,7 @@ Workload read_workload(const std::vector<std::string>& paths, const WorkloadRead
         source.counts = reader->counts();
         source.problems = reader->problems_total();
         source.damage = reader->source().damage();
+        source.shows_sessions = reader->shows_sessions();
         builder.add_source(std::move(source));
     }
     return builder.finish();

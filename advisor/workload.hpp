@@ -15,14 +15,18 @@
 // - shapes: one per fingerprint, with at most 3 examples each;
 // - the key cache: bounded (cleared when it passes max_cached_keys keys or max_cache_bytes);
 // - sessions: only the open unit of each session is held: its transaction (BEGIN ... COMMIT/
-//   ROLLBACK) or, outside transactions, its burst (statements less than burst_gap_ms apart,
-//   at most max_burst_ms long). The unit keeps, per shape, the ordered facts the N+1 rule needs:
+//   ROLLBACK) or, outside transactions, its burst (statements at most burst_gap_ms apart, at
+//   most max_burst_ms long). The unit keeps, per shape, the ordered facts the N+1 rule needs:
 //   how many times the shape ran, whether its parameters differed, the first and last
-//   timestamp and line, and the shape that ran just before its first execution. When the unit
-//   closes, every shape that ran at least repeat_threshold times with differing parameters is
-//   folded into that shape's RepetitionStats (counts, plus the largest few runs as examples);
-//   the rest is dropped. Sessions idle for longer than the burst gap are closed as the log goes.
-//   So the ordered per-session sequence is kept while it is open, and a compact summary after.
+//   timestamp and line, and the shapes that ran just before its first and second executions.
+//   When the unit closes, every shape that ran at least repeat_threshold times with differing
+//   parameters is folded into the RepetitionPair of (its parent, the shape): counts, a histogram
+//   of executions per unit, time, and the largest run as an example; the rest is dropped.
+//   Sessions idle for longer than the burst gap are closed as the log goes. So the ordered
+//   per-session sequence is kept while it is open, and a compact summary after.
+// - followers: for each execution, the distinct shapes among the next follow_window statements
+//   of its unit are counted per (shape, follower) pair (at most max_follow_pairs pairs), for the
+//   eager-load rule's "follows in 90% of executions".
 #pragma once
 
 #include "parsers/logs/log_reader.hpp"
@@ -65,14 +69,40 @@ struct RepeatedRun {
     std::uint32_t distinct_parameters = 0; // distinct parameter sets seen (counted up to 16)
     std::uint32_t unit_statements = 0;     // statements in the whole unit
     bool in_transaction = false;           // BEGIN ... COMMIT, else a burst of autocommits
-    std::optional<ShapeId> preceded_by;    // the shape run just before the first execution
+    std::optional<ShapeId> preceded_by;    // the run's parent (see RepetitionPair::parent)
+};
+
+// Executions per unit -> number of units, ascending: the distribution of one pair's runs.
+using RunHistogram = std::vector<std::pair<std::uint32_t, std::uint64_t>>;
+// The median of the executions per unit (the mean of the two middle ones for an even count).
+double median_executions(const RunHistogram& histogram);
+
+// The repeated runs of one shape after one parent shape, over the whole log.
+struct RepetitionPair {
+    // The shape run just before the run's first execution: the query that produced the keys.
+    // When that is BEGIN (or nothing), the shape also ran once before its loop (a request's own
+    // look-up, then the loop), so the shape just before its second execution is taken instead.
+    std::optional<ShapeId> parent;
+    std::uint64_t units = 0;      // transactions or bursts with such a run
+    std::uint64_t executions = 0; // executions within those runs
+    std::uint32_t max_executions = 0;
+    RunHistogram histogram;
+    std::uint64_t sessions = 0; // distinct sessions with such a run (counted up to 100,000)
+    double total_ms = 0;        // logged duration of the executions within those runs
+    RepeatedRun largest;        // the run with the most executions (the first one on a tie)
 };
 
 struct RepetitionStats {
     std::uint64_t units = 0;      // units where the shape repeated (>= repeat_threshold)
     std::uint64_t executions = 0; // executions within those units
     std::uint32_t max_executions = 0;
-    std::vector<RepeatedRun> largest; // the largest runs, most executions first (at most 3)
+    std::vector<RepetitionPair> by_parent; // most units first, then most executions
+};
+
+// A shape that ran soon after another in the same unit of the same session.
+struct FollowerCount {
+    ShapeId shape = 0;
+    std::uint64_t times = 0; // executions of the leading shape it followed (once per execution)
 };
 
 struct QueryShape {
@@ -93,6 +123,11 @@ struct QueryShape {
     double first_seen_ms = NAN;
     double last_seen_ms = NAN;
     RepetitionStats repetition;
+    // Executions seen in a log that shows sessions, and the shapes that ran among the next
+    // `follow_window` statements of the same unit after them (most often first; those that
+    // followed at least twice, at most 8): what eager loading adds to every execution.
+    std::uint64_t session_executions = 0;
+    std::vector<FollowerCount> followers;
 
     double mean_ms() const { return timed_calls == 0 ? 0.0 : total_ms / double(timed_calls); }
 };
@@ -110,6 +145,9 @@ struct WorkloadSource {
     parsers::logs::ReadCounts counts;
     std::uint64_t problems = 0;        // line problems reported (skips, repairs)
     std::optional<std::string> damage; // the file ended in a way it must not (gzip cut short)
+    // Whether the log shows what each session ran, in order (not pg_stat_statements totals or a
+    // SQL script): only then can repeated queries per transaction be seen.
+    bool shows_sessions = true;
 };
 
 struct Workload {
@@ -126,12 +164,16 @@ struct Workload {
     // Shape ids by total time, then calls, then fingerprint: the report's order.
     std::vector<ShapeId> ranked() const;
     double total_ms() const;
+    // True when some input shows sessions (WorkloadSource::shows_sessions), or there is none.
+    bool shows_sessions() const;
 };
 
 struct WorkloadOptions {
-    double burst_gap_ms = 100;          // a pause this long ends a burst of autocommit statements
-    double max_burst_ms = 2000;         // and a burst lasts at most this long
-    std::uint32_t repeat_threshold = 5; // executions of one shape in one unit to remember
+    double burst_gap_ms = 1000;             // a longer pause ends a burst of autocommit statements
+    double max_burst_ms = 10000;            // and a burst lasts at most this long
+    std::uint32_t repeat_threshold = 5;     // executions of one shape in one unit to remember
+    std::size_t follow_window = 4;          // statements after an execution counted as following it
+    std::size_t max_follow_pairs = 1 << 20; // (shape, follower) pairs counted, for flat memory
     std::size_t max_examples = 3;
     std::size_t max_errors = 1000;
     std::size_t max_cached_keys = 200000;
@@ -147,6 +189,9 @@ public:
     WorkloadBuilder(const WorkloadBuilder&) = delete;
     WorkloadBuilder& operator=(const WorkloadBuilder&) = delete;
 
+    // Whether the statements from now on come from a log that shows sessions in order; when not
+    // (pg_stat_statements, a SQL script), they are counted but not tracked per session.
+    void set_shows_sessions(bool shows);
     void add(const parsers::logs::Statement& statement);
     // End of one input file: its sessions' open units close.
     void end_file();

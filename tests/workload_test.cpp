@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+using advisor::median_executions;
 using advisor::Workload;
 using advisor::WorkloadBuilder;
 using parsers::logs::Statement;
@@ -175,8 +176,15 @@ TEST_CASE("a shape run 5+ times in one transaction with differing parameters is 
     REQUIRE(posts != nullptr);
     CHECK(comments->repetition.units == 1);
     CHECK(comments->repetition.executions == 6);
-    REQUIRE(comments->repetition.largest.size() == 1);
-    const auto& run = comments->repetition.largest[0];
+    REQUIRE(comments->repetition.by_parent.size() == 1);
+    const auto& pair = comments->repetition.by_parent[0];
+    REQUIRE(pair.parent);
+    CHECK(&workload.shapes[*pair.parent] == posts);
+    CHECK(pair.units == 1);
+    CHECK(pair.sessions == 1);
+    CHECK(pair.total_ms == doctest::Approx(6.0));
+    CHECK(median_executions(pair.histogram) == 6);
+    const auto& run = pair.largest;
     CHECK(run.session == "s1");
     CHECK(run.in_transaction);
     CHECK(run.distinct_parameters == 6);
@@ -205,9 +213,156 @@ TEST_CASE("outside transactions, a pause ends a burst") {
     const Workload workload = builder.finish();
     const auto& shape = only_shape(workload);
     CHECK(shape.repetition.units == 1);
-    REQUIRE(shape.repetition.largest.size() == 1);
-    CHECK_FALSE(shape.repetition.largest[0].in_transaction);
-    CHECK(shape.repetition.largest[0].executions == 5);
+    REQUIRE(shape.repetition.by_parent.size() == 1);
+    CHECK_FALSE(shape.repetition.by_parent[0].largest.in_transaction);
+    CHECK(shape.repetition.by_parent[0].largest.executions == 5);
+}
+
+TEST_CASE("the default burst gap is one second") {
+    WorkloadBuilder builder;
+    double at = 0;
+    // 5 executions 900 ms apart make one burst; after a 1.5 s pause, 4 more make another.
+    for (int i = 0; i < 5; ++i) {
+        builder.add(statement("SELECT * FROM t WHERE id = " + std::to_string(i), "s", at += 900));
+    }
+    at += 1500;
+    for (int i = 0; i < 4; ++i) {
+        builder.add(statement("SELECT * FROM t WHERE id = " + std::to_string(i), "s", at += 900));
+    }
+    const Workload workload = builder.finish();
+    const auto& shape = only_shape(workload);
+    CHECK(shape.repetition.units == 1);
+    CHECK(shape.repetition.max_executions == 5);
+}
+
+namespace {
+
+// One transaction of session `session`: BEGIN, `before`, then `count` look-ups, COMMIT.
+void loop_transaction(WorkloadBuilder& builder, const std::string& session, double& at,
+                      const std::vector<std::string>& before, int count) {
+    builder.add(statement("BEGIN", session, at += 1));
+    for (const auto& text : before) {
+        builder.add(statement(text, session, at += 1));
+    }
+    for (int i = 0; i < count; ++i) {
+        builder.add(
+            statement("SELECT * FROM users WHERE id = " + std::to_string(i), session, at += 1));
+    }
+    builder.add(statement("COMMIT", session, at += 1));
+}
+
+const advisor::QueryShape& shape_with(const Workload& workload, const std::string& part) {
+    for (const auto& shape : workload.shapes) {
+        if (shape.query.find(part) != std::string::npos) {
+            return shape;
+        }
+    }
+    FAIL("no shape with " << part);
+    return workload.shapes.front();
+}
+
+} // namespace
+
+TEST_CASE("repeated runs are kept per parent shape, with the median per unit") {
+    WorkloadBuilder builder;
+    double at = 0;
+    const std::string posts = "SELECT * FROM posts WHERE thread_id = 1";
+    const std::string shares = "SELECT * FROM shares WHERE owner_id = 1";
+    loop_transaction(builder, "a", at, {posts}, 5);
+    loop_transaction(builder, "b", at, {posts}, 9);
+    loop_transaction(builder, "a", at, {posts}, 6);
+    loop_transaction(builder, "c", at, {shares}, 7);
+    const Workload workload = builder.finish();
+    const auto& users = shape_with(workload, "users");
+    CHECK(users.repetition.units == 4);
+    CHECK(users.repetition.max_executions == 9);
+    REQUIRE(users.repetition.by_parent.size() == 2);
+    // Most units first.
+    const auto& after_posts = users.repetition.by_parent[0];
+    REQUIRE(after_posts.parent);
+    CHECK(workload.shapes[*after_posts.parent].query.find("posts") != std::string::npos);
+    CHECK(after_posts.units == 3);
+    CHECK(after_posts.executions == 20);
+    CHECK(after_posts.sessions == 2);
+    CHECK(median_executions(after_posts.histogram) == 6);
+    CHECK(after_posts.max_executions == 9);
+    CHECK(after_posts.largest.session == "b");
+    const auto& after_shares = users.repetition.by_parent[1];
+    REQUIRE(after_shares.parent);
+    CHECK(workload.shapes[*after_shares.parent].query.find("shares") != std::string::npos);
+    CHECK(after_shares.units == 1);
+    CHECK(median_executions(after_shares.histogram) == 7);
+}
+
+TEST_CASE("median of an even number of runs is the mean of the middle two") {
+    CHECK(median_executions({{5, 1}, {8, 1}}) == 6.5);
+    CHECK(median_executions({{5, 2}, {8, 1}, {20, 1}}) == 6.5);
+    CHECK(median_executions({}) == 0);
+}
+
+TEST_CASE("when the loop's shape opened the transaction, its parent precedes the second run") {
+    WorkloadBuilder builder;
+    double at = 0;
+    builder.add(statement("BEGIN", "s", at += 1));
+    builder.add(statement("SELECT * FROM users WHERE id = 100", "s", at += 1));
+    builder.add(statement("SELECT * FROM members WHERE team_id = 3", "s", at += 1));
+    for (int i = 0; i < 5; ++i) {
+        builder.add(statement("SELECT * FROM users WHERE id = " + std::to_string(i), "s", at += 1));
+    }
+    builder.add(statement("COMMIT", "s", at += 1));
+    const Workload workload = builder.finish();
+    const auto& users = shape_with(workload, "users");
+    REQUIRE(users.repetition.by_parent.size() == 1);
+    const auto parent = users.repetition.by_parent[0].parent;
+    REQUIRE(parent);
+    CHECK(workload.shapes[*parent].query.find("members") != std::string::npos);
+}
+
+TEST_CASE("followers count the shapes among the next statements of the same unit") {
+    WorkloadBuilder builder;
+    double at = 0;
+    for (int request = 0; request < 10; ++request) {
+        const std::string id = std::to_string(request);
+        builder.add(statement("BEGIN", "s", at += 1));
+        builder.add(statement("SELECT * FROM users WHERE id = " + id, "s", at += 1));
+        builder.add(
+            statement("SELECT * FROM user_roles WHERE user_id IN (" + id + ")", "s", at += 1));
+        builder.add(statement("SELECT * FROM roles WHERE id IN (" + id + ")", "s", at += 1));
+        if (request < 3) {
+            builder.add(statement("SELECT * FROM tenants WHERE id IN (" + id + ")", "s", at += 1));
+        }
+        builder.add(statement("COMMIT", "s", at += 1));
+    }
+    // Another unit: what runs after its COMMIT does not follow the look-up.
+    const Workload workload = builder.finish();
+    const auto& users = shape_with(workload, "FROM users");
+    CHECK(users.session_executions == 10);
+    const auto times_of = [&](const std::string& part) -> std::uint64_t {
+        for (const auto& follower : users.followers) {
+            if (workload.shapes[follower.shape].query.find(part) != std::string::npos) {
+                return follower.times;
+            }
+        }
+        return 0;
+    };
+    CHECK(times_of("user_roles") == 10);
+    CHECK(times_of("FROM roles") == 10);
+    CHECK(times_of("tenants") == 3);
+    // The next request's look-up is in another transaction: it never follows.
+    CHECK(times_of("FROM users") == 0);
+}
+
+TEST_CASE("statements from a log without sessions are counted but not tracked") {
+    WorkloadBuilder builder;
+    builder.set_shows_sessions(false);
+    for (int i = 0; i < 6; ++i) {
+        builder.add(statement("SELECT * FROM t WHERE id = " + std::to_string(i), "", 0));
+    }
+    const Workload workload = builder.finish();
+    const auto& shape = only_shape(workload);
+    CHECK(shape.calls == 6);
+    CHECK(shape.repetition.units == 0);
+    CHECK(shape.session_executions == 0);
 }
 
 TEST_CASE("first and last seen follow the log's timestamps") {

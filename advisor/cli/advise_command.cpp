@@ -45,6 +45,7 @@ struct AdviseOptions {
     std::vector<std::string> log_files;
     std::string log_format = "auto";
     std::string log_line_prefix;
+    WorkloadOptions workload;
 };
 
 int list_rules() {
@@ -163,6 +164,7 @@ int advise(const AdviseOptions& options) {
     if (!options.log_files.empty()) {
         WorkloadReadOptions read_options;
         read_options.log = log_read_options(options.log_format, options.log_line_prefix);
+        read_options.workload = options.workload;
         workload = read_workload(options.log_files, read_options);
         damaged_log = report_workload_sources(*workload);
     }
@@ -179,6 +181,7 @@ int advise(const AdviseOptions& options) {
         context.options.table_rows = load_table_stats(options.stats_file);
     }
     context.options.min_rows = options.min_rows;
+    context.options.n_plus_one_min = options.workload.repeat_threshold;
     context.notes = &notes;
     for (const auto& table : options.excluded_tables) {
         context.options.excluded_tables.insert(qualify(table));
@@ -272,6 +275,7 @@ void add_advise_command(CLI::App& app, Action& action) {
     command->add_option("--dialect", options->dialect, "Schema dialect: auto, postgresql, sqlite")
         ->check(CLI::IsMember({"auto", "postgresql", "sqlite"}))
         ->capture_default_str();
+    add_session_options(*command, options->workload);
     command->callback([options, &action] { action = [options] { return advise(*options); }; });
 }
 

@@ -25,6 +25,7 @@ struct WorkloadCommandOptions {
     std::size_t top = 20;
     bool top_given = false;
     std::size_t max_line_bytes = 1 << 20;
+    WorkloadOptions workload;
 };
 
 // A progress line on stderr for big inputs, only when a person is watching.
@@ -78,6 +79,7 @@ int run_workload(const WorkloadCommandOptions& options) {
     WorkloadReadOptions read_options;
     read_options.log = log_read_options(options.log_format, options.log_line_prefix);
     read_options.log.max_line_bytes = options.max_line_bytes;
+    read_options.workload = options.workload;
     Workload workload;
     {
         ProgressLine progress(options.files);
@@ -108,6 +110,21 @@ parsers::logs::LogReadOptions log_read_options(const std::string& log_format,
     options.format = *format;
     options.log_line_prefix = log_line_prefix;
     return options;
+}
+
+void add_session_options(CLI::App& command, WorkloadOptions& options) {
+    command
+        .add_option("--burst-gap", options.burst_gap_ms,
+                    "Milliseconds: outside BEGIN ... COMMIT, a longer pause between two statements "
+                    "of a session ends the unit within which repeated queries (N+1) are counted")
+        ->check(CLI::Range(0.0, 3600000.0))
+        ->capture_default_str();
+    command
+        .add_option("--n-plus-one-min", options.repeat_threshold,
+                    "Executions of one query shape with different parameters within one "
+                    "transaction or burst that make an N+1 run")
+        ->check(CLI::Range(2, 1000000))
+        ->capture_default_str();
 }
 
 bool report_workload_sources(const Workload& workload, std::size_t limit) {
@@ -157,6 +174,7 @@ void add_workload_command(CLI::App& app, Action& action) {
         ->add_option("--max-line-bytes", options->max_line_bytes,
                      "Skip (with a warning) any log line or entry longer than this")
         ->capture_default_str();
+    add_session_options(*command, options->workload);
     command->callback(
         [options, &action] { action = [options] { return run_workload(*options); }; });
 }

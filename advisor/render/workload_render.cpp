@@ -107,27 +107,43 @@ nlohmann::ordered_json workload_to_json(const Workload& workload, std::size_t to
         json["last_seen"] = shape.last_seen.empty() ? nlohmann::ordered_json(nullptr)
                                                     : nlohmann::ordered_json(shape.last_seen);
         json["examples"] = examples;
+        const auto fingerprint_of = [&](std::optional<ShapeId> id) {
+            return id ? nlohmann::ordered_json(workload.shapes[*id].fingerprint)
+                      : nlohmann::ordered_json(nullptr);
+        };
         if (shape.repetition.units > 0) {
-            nlohmann::ordered_json runs = nlohmann::ordered_json::array();
-            for (const auto& run : shape.repetition.largest) {
-                runs.push_back(
-                    {{"session", run.session},
-                     {"file", run.file},
-                     {"first_line", run.first_line},
-                     {"last_line", run.last_line},
-                     {"executions", run.executions},
-                     {"distinct_parameters", run.distinct_parameters},
-                     {"unit_statements", run.unit_statements},
-                     {"in_transaction", run.in_transaction},
-                     {"preceded_by",
-                      run.preceded_by
-                          ? nlohmann::ordered_json(workload.shapes[*run.preceded_by].fingerprint)
-                          : nlohmann::ordered_json(nullptr)}});
+            nlohmann::ordered_json pairs = nlohmann::ordered_json::array();
+            for (const auto& pair : shape.repetition.by_parent) {
+                const RepeatedRun& run = pair.largest;
+                pairs.push_back({{"parent", fingerprint_of(pair.parent)},
+                                 {"units", pair.units},
+                                 {"executions", pair.executions},
+                                 {"median_executions", median_executions(pair.histogram)},
+                                 {"max_executions", pair.max_executions},
+                                 {"sessions", pair.sessions},
+                                 {"total_ms", rounded(pair.total_ms)},
+                                 {"largest",
+                                  {{"session", run.session},
+                                   {"file", run.file},
+                                   {"first_line", run.first_line},
+                                   {"last_line", run.last_line},
+                                   {"executions", run.executions},
+                                   {"distinct_parameters", run.distinct_parameters},
+                                   {"unit_statements", run.unit_statements},
+                                   {"in_transaction", run.in_transaction}}}});
             }
             json["repetition"] = {{"units", shape.repetition.units},
                                   {"executions", shape.repetition.executions},
                                   {"max_executions", shape.repetition.max_executions},
-                                  {"largest", runs}};
+                                  {"by_parent", pairs}};
+        }
+        if (!shape.followers.empty()) {
+            nlohmann::ordered_json followers = nlohmann::ordered_json::array();
+            for (const auto& follower : shape.followers) {
+                followers.push_back(
+                    {{"fingerprint", fingerprint_of(follower.shape)}, {"times", follower.times}});
+            }
+            json["followed_by"] = {{"executions", shape.session_executions}, {"shapes", followers}};
         }
         shapes.push_back(std::move(json));
     }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <set>
 
 namespace advisor {
@@ -122,6 +123,12 @@ std::string collection_attribute(const std::string& child_table, const std::stri
 QueryEvidence evidence_of(const QueryShape& shape) {
     return {shape.fingerprint, static_cast<long long>(shape.calls), shape.total_ms,
             shape.examples.empty() ? shape.query : shape.examples.front().text};
+}
+
+std::string format_ms(double ms) {
+    char buffer[48];
+    std::snprintf(buffer, sizeof buffer, "%.1f ms", ms);
+    return buffer;
 }
 
 std::string render_sqlalchemy_fix(const nlohmann::json& data) {

@@ -35,6 +35,9 @@ std::string collection_attribute(const std::string& child_table, const std::stri
 // The evidence line of a shape: fingerprint, calls, time and one example with parameters.
 QueryEvidence evidence_of(const QueryShape& shape);
 
+// A duration for a finding's message: "1234.5 ms".
+std::string format_ms(double ms);
+
 // Renders templates/sqlalchemy_fix.mustache (docs/templates.md) with `data`.
 std::string render_sqlalchemy_fix(const nlohmann::json& data);
 

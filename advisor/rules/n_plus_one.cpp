@@ -13,6 +13,7 @@
 #include "advisor/workload.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 namespace advisor {
@@ -86,16 +87,51 @@ std::string relationship_name(const ForeignKey& fk, const std::string& reference
     return referenced_table.substr(dot == std::string::npos ? 0 : dot + 1);
 }
 
-bool has_sessions(const Workload& workload) {
-    // pg_stat_statements keeps totals per statement and a SQL script has no sessions or clock:
-    // neither can show what ran inside one transaction.
-    for (const auto& source : workload.sources) {
-        if (source.description.rfind("pg_stat_statements", 0) != 0 &&
-            source.description.rfind("SQL script", 0) != 0) {
-            return true;
+// One (parent, repeated shape) finding's runs: the workload's pairs whose parents resolve to the
+// same owner, counting only runs of at least n_plus_one_min executions.
+struct MergedRuns {
+    std::uint64_t units = 0;
+    std::uint64_t executions = 0;
+    std::uint32_t max_executions = 0;
+    std::map<std::uint32_t, std::uint64_t> histogram;
+    std::uint64_t sessions = 0; // summed over the merged pairs: an upper bound when several
+    double total_ms = 0;
+    const RepeatedRun* largest = nullptr;
+
+    void add(const RepetitionPair& pair, std::uint32_t min_executions) {
+        std::uint64_t pair_units = 0;
+        std::uint64_t pair_executions = 0;
+        for (const auto& [executions, count] : pair.histogram) {
+            if (executions >= min_executions) {
+                histogram[executions] += count;
+                pair_units += count;
+                pair_executions += std::uint64_t(executions) * count;
+            }
+        }
+        if (pair_units == 0) {
+            return;
+        }
+        units += pair_units;
+        executions += pair_executions;
+        sessions += pair.sessions;
+        total_ms += pair.executions == 0
+                        ? 0
+                        : pair.total_ms * double(pair_executions) / double(pair.executions);
+        if (pair.max_executions > max_executions) {
+            max_executions = pair.max_executions;
+            largest = &pair.largest;
         }
     }
-    return workload.sources.empty();
+
+    double median() const {
+        return median_executions(RunHistogram(histogram.begin(), histogram.end()));
+    }
+};
+
+std::string format_count(double value) {
+    const auto whole = static_cast<std::uint64_t>(value);
+    return double(whole) == value ? std::to_string(whole)
+                                  : std::to_string(whole) + ".5"; // medians are whole or halves
 }
 
 class NPlusOneRule final : public Rule {
@@ -112,7 +148,7 @@ public:
             return {};
         }
         const Workload& workload = *context.workload;
-        if (!has_sessions(workload)) {
+        if (!workload.shows_sessions()) {
             context.note("n-plus-one: skipped: the log gives no sessions or transactions "
                          "(pg_stat_statements, SQL script), so repeated queries per request "
                          "cannot be seen");
@@ -128,19 +164,24 @@ public:
             if (!lookup) {
                 continue;
             }
-            // One finding per (parent, repeated) pair; the workload keeps the largest runs, each
-            // with the shape run just before it.
-            std::vector<std::optional<ShapeId>> parents;
-            for (const auto& run : shape.repetition.largest) {
-                const auto parent = owner_of(context, *lookup, run.preceded_by);
-                if (run.executions >= context.options.n_plus_one_min &&
-                    run.distinct_parameters >= 2 &&
-                    std::find(parents.begin(), parents.end(), parent) == parents.end()) {
-                    parents.push_back(parent);
+            // One finding per (parent, repeated) pair, after resolving each logged parent to
+            // the loop's owner (several logged parents can be siblings of one loop).
+            std::vector<std::pair<std::optional<ShapeId>, MergedRuns>> groups;
+            for (const auto& pair : shape.repetition.by_parent) {
+                const auto owner = owner_of(context, *lookup, pair.parent);
+                auto group = std::find_if(groups.begin(), groups.end(),
+                                          [&](const auto& g) { return g.first == owner; });
+                if (group == groups.end()) {
+                    groups.emplace_back(owner, MergedRuns{});
+                    group = groups.end() - 1;
                 }
+                group->second.add(pair, context.options.n_plus_one_min);
             }
-            for (const auto& parent : parents) {
-                findings.push_back(finding_for(context, id, parent, *lookup));
+            for (const auto& [owner, runs] : groups) {
+                if (runs.units > 0 && runs.largest != nullptr &&
+                    runs.largest->distinct_parameters >= 2) {
+                    findings.push_back(finding_for(context, id, owner, runs, *lookup));
+                }
             }
         }
         return findings;
@@ -154,21 +195,16 @@ private:
     static std::optional<ShapeId> owner_of(const AnalysisContext& context, const Lookup& lookup,
                                            std::optional<ShapeId> parent) {
         const Workload& workload = *context.workload;
-        // BEGIN is no parent: the run started the transaction (the shape also serves as the
-        // request's first look-up, so the loop's real parent ran later and is not recorded).
-        if (parent && workload.shapes[*parent].transaction_control != TransactionControl::none) {
-            return std::nullopt;
-        }
         std::optional<ShapeId> current = parent;
         // A few steps back at most: loops load a handful of relations per row.
         for (int step = 0; step < 4 && current; ++step) {
             const QueryShape& shape = workload.shapes[*current];
             const auto parent_lookup = lookup_of(context.catalog, (*context.facts)[*current]);
             if (!parent_lookup || related(*parent_lookup->table, *lookup.table) ||
-                !repeats(shape, context.options) || shape.repetition.largest.empty()) {
+                !repeats(shape, context.options) || shape.repetition.by_parent.empty()) {
                 return current;
             }
-            current = shape.repetition.largest.front().preceded_by;
+            current = shape.repetition.by_parent.front().parent;
         }
         return parent; // no related shape found: keep the one the log shows
     }
@@ -188,10 +224,9 @@ private:
     }
 
     Finding finding_for(const AnalysisContext& context, ShapeId id, std::optional<ShapeId> parent,
-                        const Lookup& lookup) const {
+                        const MergedRuns& runs, const Lookup& lookup) const {
         const Workload& workload = *context.workload;
         const QueryShape& shape = workload.shapes[id];
-        const RepetitionStats& stats = shape.repetition;
         const Table& table = *lookup.table;
         Finding finding;
         finding.rule = std::string(id_text);
@@ -200,24 +235,22 @@ private:
             lookup.kind == LookupKind::bulk_insert ? std::vector<std::string>{} : lookup.columns;
         finding.location = table.declared_at;
         finding.severity =
-            stats.max_executions >= high_severity_executions ? Severity::high : default_severity();
+            runs.max_executions >= high_severity_executions ? Severity::high : default_severity();
         // One query replaces all but one execution per unit.
-        finding.time_saved_ms = shape.mean_ms() * double(stats.executions - stats.units);
-        std::set<std::string> sessions;
-        for (const auto& run : stats.largest) {
-            sessions.insert(run.session);
-        }
-        const RepeatedRun& largest = stats.largest.front();
+        const double total_ms =
+            runs.total_ms > 0 ? runs.total_ms : shape.mean_ms() * double(runs.executions);
+        finding.time_saved_ms =
+            total_ms * double(runs.executions - runs.units) / double(runs.executions);
+        const RepeatedRun& largest = *runs.largest;
         const std::string unit = largest.in_transaction ? "transaction" : "burst";
         std::string message =
             "The same " + std::string(parsers::to_string((*context.facts)[id].kind)) + " on " +
-            finding.table + " ran up to " + std::to_string(stats.max_executions) +
-            " times with different "
-            "parameters in one " +
-            unit + " (" + std::to_string(stats.units) + " transactions or bursts, " +
-            std::to_string(stats.executions) + " executions in all, " +
-            std::to_string(sessions.size()) + " session" + (sessions.size() == 1 ? "" : "s") +
-            " among the largest)";
+            finding.table + " ran a median of " + format_count(runs.median()) + " times (up to " +
+            std::to_string(runs.max_executions) + ") per " + unit +
+            " with different parameters, in " + std::to_string(runs.units) + " transaction" +
+            (runs.units == 1 ? "" : "s") + " or bursts of " + std::to_string(runs.sessions) +
+            " session" + (runs.sessions == 1 ? "" : "s") + " (" + std::to_string(runs.executions) +
+            " executions, " + format_ms(total_ms) + ")";
         const QueryShape* parent_shape = parent ? &workload.shapes[*parent] : nullptr;
         const Table* parent_table = nullptr;
         if (parent_shape != nullptr) {

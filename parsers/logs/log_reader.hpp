@@ -36,6 +36,9 @@ public:
 
     // Refills `statement` with the next statement; false at the end of the file.
     virtual bool next(Statement& statement) = 0;
+    // Whether the log shows each session's statements in the order they ran (false for
+    // pg_stat_statements totals and SQL scripts): what per-transaction patterns need.
+    virtual bool shows_sessions() const { return true; }
 
     const ReadCounts& counts() const { return counts_; }
     const std::vector<LogProblem>& problems() const { return problems_; }
@@ -65,7 +68,7 @@ private:
 // Throws advisor::InputError when the file cannot be read, is empty, or its format is unknown.
 std::unique_ptr<LogReader> open_log_reader(const std::string& path, const LogReadOptions& options);
 // The same for bytes already opened (tests, fuzzing): `head` is their first bytes, for detection.
-std::unique_ptr<LogReader> open_log_reader(std::unique_ptr<ByteSource> source, std::string_view head,
-                                           const LogReadOptions& options);
+std::unique_ptr<LogReader> open_log_reader(std::unique_ptr<ByteSource> source,
+                                           std::string_view head, const LogReadOptions& options);
 
 } // namespace parsers::logs

@@ -16,6 +16,7 @@ public:
     PgStatStatementsReader(std::unique_ptr<ByteSource> source, const LogReadOptions& options);
 
     bool next(Statement& statement) override;
+    bool shows_sessions() const override { return false; }
 
 private:
     bool next_csv(Statement& statement);

@@ -21,6 +21,7 @@ public:
     ~SqlFileReader() override;
 
     bool next(Statement& statement) override;
+    bool shows_sessions() const override { return false; }
 
 private:
     class SourceBuffer;

@@ -55,10 +55,12 @@ def main():
     # The five look-ups with different ids inside one transaction: the N+1 evidence.
     repetition = buckets["repetition"]
     assert repetition["units"] == 1 and repetition["executions"] == 5, repetition
-    run_ = repetition["largest"][0]
+    pair = repetition["by_parent"][0]
+    assert pair["units"] == 1 and pair["median_executions"] == 5 and pair["sessions"] == 1, pair
+    run_ = pair["largest"]
     assert run_["in_transaction"] and run_["distinct_parameters"] == 5, run_
     notifications = next(s for s in report["shapes"] if s["query"].startswith("SELECT bucket_"))
-    assert run_["preceded_by"] == notifications["fingerprint"], run_
+    assert pair["parent"] == notifications["fingerprint"], pair
     # every line accounted for
     source = report["sources"][0]
     assert source["skipped_lines"] == 0 and source["lines"] == (

@@ -166,7 +166,11 @@ TEST_CASE("a repeat that starts right after BEGIN names no parent") {
 
 TEST_CASE("without sessions (pg_stat_statements, SQL scripts) the rule says so once") {
     auto workload = workload_of({{"SELECT id, name FROM users WHERE id = $1", 10, 1}});
-    workload.sources.push_back({"stats.csv", "pg_stat_statements export (CSV)", {}, 0, {}});
+    advisor::WorkloadSource source;
+    source.file = "stats.csv";
+    source.description = "pg_stat_statements export (CSV)";
+    source.shows_sessions = false;
+    workload.sources.push_back(source);
     std::vector<std::string> notes;
     CHECK(run_with_log("n-plus-one", catalog_from(schema), workload, &notes).empty());
     // Other rules may add their own notes (unused-index: too few statements).
