@@ -172,6 +172,7 @@ struct CteFrame {
 
 struct ConditionContext {
     bool under_or = false;
+    bool in_list = false; // the comparison was written as a one-element IN (...) list
     // In an outer join's ON, the scans whose rows the clause restricts (the nullable side);
     // null means every scan (WHERE, inner joins).
     const std::set<std::size_t>* restricted = nullptr;
@@ -1776,7 +1777,9 @@ void FactsBuilder::in_list(const Node* left, const Node* right, bool any_array, 
         restriction.operand = operand_of_list(items, scope);
         // The parser turns a one-element IN list into = (parse_expr.c, transformAExprIn).
         if (items.size() == 1 && restriction.operand != Operand::none) {
-            compare(left, items[0], ColumnRole::eq, "=", scope, context);
+            ConditionContext listed = context;
+            listed.in_list = true;
+            compare(left, items[0], ColumnRole::eq, "=", scope, listed);
             return;
         }
     }
@@ -1879,6 +1882,7 @@ void FactsBuilder::restrict_term(const Term& term, const Restriction& restrictio
             use.operand = restriction.operand;
             use.operator_name = restriction.op;
             use.under_or = context.under_or;
+            use.written_as_list = context.in_list || use.role == ColumnRole::in;
             add_use(origin.scan, use);
         }
         if (!restriction.predicate || context.under_or || !expression.empty()) {

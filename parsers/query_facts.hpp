@@ -74,6 +74,9 @@ struct ColumnUse {
     // The use sits under OR: it narrows the scan only together with its OR siblings (a BitmapOr
     // in PostgreSQL), so it does not combine with the other conditions into one index scan.
     bool under_or = false;
+    // Written as a list, IN (...) or = ANY(...), even of one value (role eq then, as PostgreSQL
+    // reads `col IN ($1)`): how ORMs load related rows by key (SQLAlchemy's selectin loading).
+    bool written_as_list = false;
 
     // The index key text the use asks for: the expression, or the column.
     const std::string& key() const { return expression.empty() ? column : expression; }

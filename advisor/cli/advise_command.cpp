@@ -46,6 +46,7 @@ struct AdviseOptions {
     std::string log_format = "auto";
     std::string log_line_prefix;
     WorkloadOptions workload;
+    std::string models_file;
 };
 
 int list_rules() {
@@ -153,6 +154,12 @@ int advise(const AdviseOptions& options) {
         fail_on = parse_severity(options.fail_on);
     }
 
+    // Read before the (possibly long) schema and logs, so a bad file fails fast.
+    ModelNames models;
+    if (!options.models_file.empty()) {
+        models = ModelNames::from_file(options.models_file);
+    }
+
     SchemaLoadOptions load_options;
     load_options.max_statement_bytes = options.max_statement_bytes;
     load_options.dialect = options.dialect;
@@ -182,6 +189,7 @@ int advise(const AdviseOptions& options) {
     }
     context.options.min_rows = options.min_rows;
     context.options.n_plus_one_min = options.workload.repeat_threshold;
+    context.options.models = std::move(models);
     context.notes = &notes;
     for (const auto& table : options.excluded_tables) {
         context.options.excluded_tables.insert(qualify(table));
@@ -276,6 +284,9 @@ void add_advise_command(CLI::App& app, Action& action) {
         ->check(CLI::IsMember({"auto", "postgresql", "sqlite"}))
         ->capture_default_str();
     add_session_options(*command, options->workload);
+    command->add_option("--models", options->models_file,
+                        "JSON file naming the SQLAlchemy class, attributes and relationships of "
+                        "tables whose names differ from the conventions (docs/rules.md)");
     command->callback([options, &action] { action = [options] { return advise(*options); }; });
 }
 

@@ -67,13 +67,14 @@ bool is_standalone_tag_line(std::string_view line) {
 } // namespace
 
 std::string strip_standalone_tag_lines(const std::string& text) {
-    // The Mustache spec drops the whitespace and line break around tags that stand alone on a
-    // line. kainjow does so only for sections it renders, which would leave blank lines where a
-    // section is skipped. So a standalone line's tags move to the end of the previous line (its
-    // line break then belongs to the section's content, which gives the spec's output), behind a
-    // sentinel that keeps kainjow from dropping that line; render() removes the sentinels.
+    // The Mustache spec drops a line that holds only section tags, with its whitespace and line
+    // break. kainjow does so only for sections it renders, which would leave blank lines where a
+    // section is skipped. So a standalone line's tags move to the start of the next line (the
+    // line is gone, as the spec says), behind a sentinel that keeps kainjow from taking that
+    // line for a standalone one too; render() removes the sentinels.
     std::string out;
     out.reserve(text.size());
+    std::string pending; // tags of standalone lines not yet placed
     std::size_t start = 0;
     while (start < text.size()) {
         const auto newline = text.find('\n', start);
@@ -81,23 +82,24 @@ std::string strip_standalone_tag_lines(const std::string& text) {
         const std::string_view line(text.data() + start,
                                     (newline == std::string::npos ? end : newline) - start);
         if (is_standalone_tag_line(line)) {
-            const bool had_line_break = !out.empty() && out.back() == '\n';
-            if (had_line_break) {
-                out.pop_back();
-            }
-            out += template_sentinel;
             for (const char c : line) {
                 if (c != ' ' && c != '\t' && c != '\r') {
-                    out += c;
+                    pending += c;
                 }
             }
-            if (had_line_break) {
-                out += '\n';
-            }
         } else {
+            if (!pending.empty()) {
+                out += template_sentinel;
+                out += pending;
+                pending.clear();
+            }
             out.append(text, start, end - start);
         }
         start = end;
+    }
+    if (!pending.empty()) {
+        out += template_sentinel;
+        out += pending;
     }
     return out;
 }

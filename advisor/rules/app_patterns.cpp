@@ -3,7 +3,6 @@
 #include "advisor/render/templates.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <set>
 
@@ -58,66 +57,6 @@ bool is_unique_key_lookup(const Catalog& catalog, const Table& table,
         }
     }
     return false;
-}
-
-namespace {
-
-// English plural endings as table names use them; the irregular few are rare in schemas.
-std::string singular(const std::string& word) {
-    const auto ends = [&](const std::string& suffix) {
-        return word.size() > suffix.size() &&
-               word.compare(word.size() - suffix.size(), suffix.size(), suffix) == 0;
-    };
-    if (ends("ies")) {
-        return word.substr(0, word.size() - 3) + "y";
-    }
-    if (ends("sses") || ends("shes") || ends("ches") || ends("xes") || ends("zes")) {
-        return word.substr(0, word.size() - 2);
-    }
-    if (ends("uses")) {
-        return word.substr(0, word.size() - 2); // statuses
-    }
-    // Latin singulars ending in -us; other -us endings are plurals (cpus, gpus, menus).
-    static const std::set<std::string> latin{"status", "campus", "bus",    "virus", "census",
-                                             "corpus", "focus",  "radius", "bonus", "nexus"};
-    if (ends("ss") || ends("is") || latin.count(word) > 0) {
-        return word; // class, analysis, status
-    }
-    if (ends("s")) {
-        return word.substr(0, word.size() - 1);
-    }
-    return word;
-}
-
-} // namespace
-
-std::string model_class_name(const std::string& table_name) {
-    // Only the last word is plural: collaborative_buckets -> collaborative_bucket.
-    const auto last = table_name.rfind('_');
-    const std::string head = last == std::string::npos ? "" : table_name.substr(0, last + 1);
-    const std::string tail = last == std::string::npos ? table_name : table_name.substr(last + 1);
-    const std::string name = head + singular(tail);
-    std::string camel;
-    bool upper = true;
-    for (const char c : name) {
-        if (c == '_') {
-            upper = true;
-            continue;
-        }
-        camel += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
-        upper = false;
-    }
-    return camel;
-}
-
-std::string collection_attribute(const std::string& child_table, const std::string& parent_table) {
-    const auto last = parent_table.rfind('_');
-    const std::string prefix =
-        singular(last == std::string::npos ? parent_table : parent_table.substr(last + 1)) + "_";
-    if (child_table.size() > prefix.size() && child_table.rfind(prefix, 0) == 0) {
-        return child_table.substr(prefix.size());
-    }
-    return child_table;
 }
 
 QueryEvidence evidence_of(const QueryShape& shape) {

@@ -1,5 +1,5 @@
 // Helpers the application-pattern rules (unbounded-list, json-overfetch, n-plus-one) share:
-// reading a table scan's filters, naming SQLAlchemy models, and evidence from a shape.
+// reading a table scan's filters and evidence from a shape (SQLAlchemy names: model_names.hpp).
 #pragma once
 
 #include "advisor/catalog.hpp"
@@ -22,15 +22,6 @@ std::vector<std::string> equality_columns(const parsers::TableScan& scan,
 // index: the scan returns at most one row.
 bool is_unique_key_lookup(const Catalog& catalog, const Table& table,
                           const parsers::TableScan& scan);
-
-// SQLAlchemy's conventional names: singular CamelCase class from the table name
-// (collaborative_buckets -> CollaborativeBucket, categories -> Category); attributes keep the
-// column names.
-std::string model_class_name(const std::string& table_name);
-
-// The name SQLAlchemy models conventionally give a one-to-many relationship: the child table's
-// name without the parent's singular prefix (collections -> collection_items gives `items`).
-std::string collection_attribute(const std::string& child_table, const std::string& parent_table);
 
 // The evidence line of a shape: fingerprint, calls, time and one example with parameters.
 QueryEvidence evidence_of(const QueryShape& shape);

@@ -144,17 +144,20 @@ private:
         for (const ShapeId shape : entry.shapes) {
             finding.queries.push_back(evidence_of(context.workload->shapes[shape]));
         }
-        const std::string model = model_class_name(table.name);
+        const ModelNames& names = context.options.models;
+        const std::string model = names.class_of(table);
         std::string load_only_text;
         for (const auto& column : load_only) {
-            load_only_text += (load_only_text.empty() ? "" : ", ") + model + "." + column;
+            load_only_text += (load_only_text.empty() ? "" : ", ") + model + "." +
+                              names.attribute_of(table, column);
         }
         std::string defer_text;
         nlohmann::json deferred = nlohmann::json::array();
         for (const auto& column : finding.columns) {
+            const std::string attribute = names.attribute_of(table, column);
             defer_text +=
-                (defer_text.empty() ? "" : ", ") + ("defer(" + model + "." + column + ")");
-            deferred.push_back(column);
+                (defer_text.empty() ? "" : ", ") + ("defer(" + model + "." + attribute + ")");
+            deferred.push_back(attribute);
         }
         finding.fix.note = "Select only the columns the list shows, or defer " + listed + ".";
         finding.fix.sqlalchemy = render_sqlalchemy_fix({{"json_overfetch",

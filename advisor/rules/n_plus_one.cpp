@@ -76,17 +76,6 @@ std::optional<Lookup> lookup_of(const Catalog& catalog, const parsers::QueryFact
     return std::nullopt;
 }
 
-// SQLAlchemy's conventional relationship name for a foreign key: the column without `_id`
-// (annotations.user_id -> Annotation.user).
-std::string relationship_name(const ForeignKey& fk, const std::string& referenced_table) {
-    if (fk.columns.size() == 1 && fk.columns.front().size() > 3 &&
-        fk.columns.front().ends_with("_id")) {
-        return fk.columns.front().substr(0, fk.columns.front().size() - 3);
-    }
-    const auto dot = referenced_table.find('.');
-    return referenced_table.substr(dot == std::string::npos ? 0 : dot + 1);
-}
-
 // One (parent, repeated shape) finding's runs: the workload's pairs whose parents resolve to the
 // same owner, counting only runs of at least n_plus_one_min executions.
 struct MergedRuns {
@@ -278,10 +267,11 @@ private:
         if (parent_shape != nullptr) {
             finding.queries.push_back(evidence_of(*parent_shape));
         }
-        const std::string model = model_class_name(table.name);
+        const ModelNames& names = context.options.models;
+        const std::string model = names.class_of(table);
         nlohmann::json data = {{"model", model}};
         std::string key = lookup.columns.empty() ? "id" : lookup.columns.front();
-        data["key"] = key;
+        data["key"] = names.attribute_of(table, key);
         switch (lookup.kind) {
         case LookupKind::unique_key: {
             finding.fix.note = "Load the rows with the parent query (eager loading) or in one "
@@ -295,9 +285,9 @@ private:
                     if (fk.referenced_table != finding.table) {
                         continue;
                     }
-                    std::string parent_model = model_class_name(parent_table->name);
+                    std::string parent_model = names.class_of(*parent_table);
                     std::string loader = "joinedload(" + parent_model + "." +
-                                         relationship_name(fk, finding.table) + ")";
+                                         names.reference_of(*parent_table, fk) + ")";
                     // The parent rows came from a lazy-loaded collection (collection_items by
                     // collection_id): load both with the grandparent query.
                     const auto parent_lookup =
@@ -307,10 +297,9 @@ private:
                         const Table* grand = context.catalog.find_table(
                             parent_lookup->foreign_key->referenced_table);
                         if (grand != nullptr) {
-                            loader = "selectinload(" + model_class_name(grand->name) + "." +
-                                     collection_attribute(parent_table->name, grand->name) + ")." +
-                                     loader;
-                            parent_model = model_class_name(grand->name);
+                            loader = "selectinload(" + names.class_of(*grand) + "." +
+                                     names.collection_of(*grand, *parent_table) + ")." + loader;
+                            parent_model = names.class_of(*grand);
                         }
                     }
                     data["eager"] = {{"parent_model", parent_model}, {"loader", loader}};
@@ -323,12 +312,14 @@ private:
         case LookupKind::foreign_key: {
             const ForeignKey& fk = *lookup.foreign_key;
             const Table* referenced = context.catalog.find_table(fk.referenced_table);
-            const std::string parent_model =
-                model_class_name(referenced != nullptr ? referenced->name : fk.referenced_table);
-            const std::string referenced_name =
-                referenced != nullptr ? referenced->name : fk.referenced_table;
-            std::string loader = "selectinload(" + parent_model + "." +
-                                 collection_attribute(table.name, referenced_name) + ")";
+            // The referenced table is in the catalog (the foreign key was read from it); a
+            // stand-in keeps the names conventional when it is not.
+            Table stand_in;
+            stand_in.name = fk.referenced_table.substr(fk.referenced_table.rfind('.') + 1);
+            const Table& parent_of_rows = referenced != nullptr ? *referenced : stand_in;
+            const std::string parent_model = names.class_of(parent_of_rows);
+            const std::string collection = names.collection_of(parent_of_rows, table);
+            std::string loader = "selectinload(" + parent_model + "." + collection + ")";
             // Nested runs (per project -> features, per feature -> backlogs): chain the loaders.
             if (parent) {
                 const auto parent_lookup = lookup_of(context.catalog, (*context.facts)[*parent]);
@@ -338,11 +329,10 @@ private:
                     const Table* grand =
                         context.catalog.find_table(parent_lookup->foreign_key->referenced_table);
                     if (grand != nullptr) {
-                        loader = "selectinload(" + model_class_name(grand->name) + "." +
-                                 collection_attribute(parent_lookup->table->name, grand->name) +
-                                 ").selectinload(" + parent_model + "." +
-                                 collection_attribute(table.name, referenced_name) + ")";
-                        data["parent_model"] = model_class_name(grand->name);
+                        loader = "selectinload(" + names.class_of(*grand) + "." +
+                                 names.collection_of(*grand, *parent_lookup->table) +
+                                 ").selectinload(" + parent_model + "." + collection + ")";
+                        data["parent_model"] = names.class_of(*grand);
                     }
                 }
             }

@@ -10,6 +10,7 @@ const std::vector<std::unique_ptr<Rule>>& all_rules() {
         list.push_back(make_redundant_index_rule());
         list.push_back(make_unused_index_rule());
         list.push_back(make_n_plus_one_rule());
+        list.push_back(make_eager_load_rule());
         list.push_back(make_json_overfetch_rule());
         list.push_back(make_unbounded_list_rule());
         return list;

@@ -5,6 +5,7 @@
 
 #include "advisor/catalog.hpp"
 #include "advisor/finding.hpp"
+#include "advisor/model_names.hpp"
 #include "parsers/query_facts.hpp"
 
 #include <cstdint>
@@ -27,6 +28,7 @@ struct RuleOptions {
     std::map<std::string, double> table_rows;
     double min_rows = 10000;
     std::uint32_t n_plus_one_min = 5;
+    ModelNames models; // SQLAlchemy class and attribute names for fix snippets (--models)
     std::size_t unused_index_min_statements = 1000;
 };
 
@@ -70,6 +72,7 @@ std::unique_ptr<Rule> make_redundant_index_rule();
 std::unique_ptr<Rule> make_missing_index_rule();
 std::unique_ptr<Rule> make_unused_index_rule();
 std::unique_ptr<Rule> make_n_plus_one_rule();
+std::unique_ptr<Rule> make_eager_load_rule();
 std::unique_ptr<Rule> make_json_overfetch_rule();
 std::unique_ptr<Rule> make_unbounded_list_rule();
 

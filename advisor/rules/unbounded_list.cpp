@@ -160,7 +160,9 @@ private:
                            "pagination: WHERE " +
                            keyset + " > $last ORDER BY " + keyset + " LIMIT 50.";
         finding.fix.sqlalchemy = render_sqlalchemy_fix(
-            {{"unbounded_list", {{"model", model_class_name(table.name)}, {"keyset", keyset}}}});
+            {{"unbounded_list",
+              {{"model", context.options.models.class_of(table)},
+               {"keyset", context.options.models.attribute_of(table, keyset)}}}});
         return finding;
     }
 

@@ -1,4 +1,4 @@
-"""advise on the five seed samples (samples/*/README.md): every expected finding of n-plus-one,
+"""advise on the five seed samples (samples/*/README.md): every expected finding of n-plus-one, eager-load,
 json-overfetch and unbounded-list is reported, and none of the "must not be reported" ones.
 
 Expected lines are counted: a README line listed twice (one repeated shape after two parent
@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 ADVISOR, SOURCE = sys.argv[1], sys.argv[2]
-RULES = ("n-plus-one", "json-overfetch", "unbounded-list")
+RULES = ("n-plus-one", "eager-load", "json-overfetch", "unbounded-list")
 SAMPLES = ("collaborative-buckets", "collections", "multitenant-users", "projects", "workshops")
 
 
@@ -48,6 +48,26 @@ for sample in SAMPLES:
         failures.append(f"{sample}: missing {line}" + (f" ({count} more)" if count > 1 else ""))
     for line in sorted(readme_lines(text, "## Must not be reported") & got):
         failures.append(f"{sample}: must not report {line}")
+
+# --models renames what the fixes print; a bad --models file stops the run with status 2.
+import tempfile  # noqa: E402
+directory = os.path.join(SOURCE, "samples", "multitenant-users")
+base = [ADVISOR, "advise", "--schema", os.path.join(directory, "schema.sql"), "--log",
+        os.path.join(directory, "postgresql.log"), "--format", "json"]
+with tempfile.TemporaryDirectory() as temp:
+    models = os.path.join(temp, "models.json")
+    with open(models, "w", encoding="utf-8") as out:
+        json.dump({"users": {"class": "Account", "relationships": {"tenant_id": "org"}}}, out)
+    result = subprocess.run(base + ["--models", models], capture_output=True, timeout=120)
+    fixes = [f["fix"].get("sqlalchemy", "") for f in json.loads(result.stdout)["findings"]
+             if f["rule"] == "eager-load" and f["table"] == "public.tenants"]
+    if not fixes or "selectinload(Account.org)" not in fixes[0]:
+        failures.append(f"--models not applied: {fixes}")
+    with open(models, "w", encoding="utf-8") as out:
+        out.write('{"users": 3}')
+    result = subprocess.run(base + ["--models", models], capture_output=True, timeout=120)
+    if result.returncode != 2 or models.encode() not in result.stderr or result.stdout:
+        failures.append(f"bad --models: status {result.returncode}, {result.stderr!r}")
 
 if failures:
     print("\n".join(failures))

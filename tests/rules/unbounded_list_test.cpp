@@ -58,14 +58,3 @@ TEST_CASE("not reported: a primary-key look-up, a foreign-key filter, an equalit
                     " WHERE p.id = $1")
               .empty());
 }
-
-TEST_CASE("model names are singular CamelCase") {
-    CHECK(advisor::model_class_name("collaborative_buckets") == "CollaborativeBucket");
-    CHECK(advisor::model_class_name("categories") == "Category");
-    CHECK(advisor::model_class_name("addresses") == "Address");
-    CHECK(advisor::model_class_name("status") == "Status");
-    CHECK(advisor::model_class_name("user_roles") == "UserRole");
-    CHECK(advisor::model_class_name("cpus") == "Cpu");
-    CHECK(advisor::collection_attribute("collection_items", "collections") == "items");
-    CHECK(advisor::collection_attribute("backlogs", "features") == "backlogs");
-}
