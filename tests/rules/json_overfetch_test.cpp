@@ -47,3 +47,39 @@ TEST_CASE("a look-up by a non-unique column is a list") {
     const auto found = overfetch({{"SELECT * FROM users WHERE login = $1", 10, 1}});
     REQUIRE(found.size() == 1);
 }
+
+TEST_CASE("wide columns (bytea, document-sized text) are reported apart, with low severity") {
+    const char* wide_schema = "CREATE TABLE posts (id bigint PRIMARY KEY, title text, body text,"
+                              " cover bytea, meta jsonb, summary varchar(200));";
+    const auto found = run_with_log(
+        "json-overfetch", catalog_from(wide_schema),
+        workload_of({{"SELECT * FROM posts ORDER BY id DESC LIMIT 20", 50, 20},
+                     {"SELECT id, title, body FROM posts WHERE body LIKE 'a%' LIMIT 5", 5, 1}}));
+    REQUIRE(found.size() == 2);
+    const auto& json = found[0].severity == advisor::Severity::medium ? found[0] : found[1];
+    const auto& wide = &json == &found[0] ? found[1] : found[0];
+    CHECK(json.columns == std::vector<std::string>{"meta"});
+    CHECK(wide.severity == advisor::Severity::low);
+    // title is not document-sized text; body is used in a WHERE by the second shape only, so the
+    // first still fetches it needlessly.
+    CHECK(wide.columns == std::vector<std::string>{"body", "cover"});
+    CHECK(wide.message.find("wide columns") != std::string::npos);
+    CHECK(wide.fix.sqlalchemy.find("leave the wide columns out") != std::string::npos);
+}
+
+TEST_CASE("deferred=True on the model only when most list queries avoid the column") {
+    // One list of three reads the JSON column: defer it on the model.
+    const auto mostly_avoided =
+        overfetch({{"SELECT * FROM users ORDER BY id LIMIT 20", 10, 5},
+                   {"SELECT id, name FROM users ORDER BY name LIMIT 20", 10, 1},
+                   {"SELECT id, login FROM users WHERE name = $1", 10, 1}});
+    REQUIRE(mostly_avoided.size() == 1);
+    CHECK(mostly_avoided[0].fix.sqlalchemy.find(
+              "preferences = mapped_column(..., deferred=True)") != std::string::npos);
+    CHECK(mostly_avoided[0].details.size() == 1);
+    // Every list reads it: no model-level deferral.
+    const auto always_read = overfetch({{"SELECT * FROM users ORDER BY id LIMIT 20", 10, 5}});
+    REQUIRE(always_read.size() == 1);
+    CHECK(always_read[0].fix.sqlalchemy.find("deferred=True") == std::string::npos);
+    CHECK(always_read[0].details.empty());
+}
