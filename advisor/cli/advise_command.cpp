@@ -12,6 +12,7 @@
 #include "advisor/schema_loader.hpp"
 #include "advisor/table_stats.hpp"
 
+#include <cmath>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -104,8 +105,26 @@ std::string render_report(const std::vector<Finding>& findings, const ReportSumm
     return findings_to_text(findings, summary);
 }
 
+// The newest timestamp the logs show, as logged: an Alembic revision's Create Date when --date is
+// not given (the same inputs then give the same file).
+std::string newest_log_timestamp(const Workload* workload) {
+    std::string newest;
+    double newest_ms = NAN;
+    if (workload != nullptr) {
+        for (const auto& shape : workload->shapes) {
+            if (!std::isnan(shape.last_seen_ms) &&
+                (std::isnan(newest_ms) || shape.last_seen_ms > newest_ms)) {
+                newest_ms = shape.last_seen_ms;
+                newest = shape.last_seen;
+            }
+        }
+    }
+    return newest;
+}
+
 void emit_migrations(const std::vector<Finding>& findings, const Catalog& catalog,
-                     const AdviseOptions& options, const TemplateSet& templates) {
+                     const AdviseOptions& options, const TemplateSet& templates,
+                     const Workload* workload) {
     MigrationOptions migration_options;
     migration_options.include_drops = options.include_drops;
     migration_options.dialect = catalog.dialect;
@@ -122,7 +141,7 @@ void emit_migrations(const std::vector<Finding>& findings, const Catalog& catalo
     }
     if (!options.emit_alembic_dir.empty()) {
         AlembicOptions alembic;
-        alembic.create_date = options.date;
+        alembic.create_date = options.date.empty() ? newest_log_timestamp(workload) : options.date;
         if (!options.down_revision.empty()) {
             alembic.down_revision = options.down_revision;
         }
@@ -212,7 +231,7 @@ int advise(const AdviseOptions& options) {
         write_file_atomically(options.output, report, options.force);
     }
     if (!options.emit_sql_dir.empty() || !options.emit_alembic_dir.empty()) {
-        emit_migrations(findings, catalog, options, templates);
+        emit_migrations(findings, catalog, options, templates, workload ? &*workload : nullptr);
     }
     if (damaged_log) {
         return exit_usage;

@@ -69,6 +69,21 @@ with tempfile.TemporaryDirectory() as temp:
     if result.returncode != 2 or models.encode() not in result.stderr or result.stdout:
         failures.append(f"bad --models: status {result.returncode}, {result.stderr!r}")
 
+# Without --date, an Alembic revision's Create Date is the newest timestamp of the log.
+import re  # noqa: E402
+with tempfile.TemporaryDirectory() as temp:
+    workshops = os.path.join(SOURCE, "samples", "workshops")
+    subprocess.run([ADVISOR, "advise", "--schema", os.path.join(workshops, "schema.sql"), "--log",
+                    os.path.join(workshops, "postgresql.log"), "--emit-alembic", temp],
+                   capture_output=True, timeout=120)
+    with open(os.path.join(workshops, "postgresql.log"), encoding="utf-8") as log:
+        stamps = re.findall(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ UTC)", log.read(), re.M)
+    revisions = [name for name in os.listdir(temp) if name.endswith(".py")]
+    with open(os.path.join(temp, revisions[0]), encoding="utf-8") as revision:
+        text = revision.read()
+    if f"Create Date: {max(stamps)}" not in text:
+        failures.append(f"Create Date is not the newest log timestamp {max(stamps)}")
+
 if failures:
     print("\n".join(failures))
     sys.exit(1)
