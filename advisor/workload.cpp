@@ -436,10 +436,12 @@ struct SessionState {
 struct PairState {
     RepetitionPair pair;
     std::map<std::uint32_t, std::uint64_t> histogram;
-    std::set<std::string> sessions;
+    std::vector<std::uint64_t> session_hashes; // sorted, at most max_pair_sessions
 };
 
-constexpr std::size_t max_pair_sessions = 100000;
+// Distinct sessions are counted exactly up to this many per pair (8 KB), so memory stays flat
+// on logs with many sessions; RepetitionPair::sessions says "at least" past it.
+constexpr std::size_t max_pair_sessions = 1024;
 constexpr std::size_t max_followers = 8;
 
 struct Fingerprinted {
@@ -627,8 +629,12 @@ struct WorkloadBuilder::State {
             pair.executions += run.executions;
             pair.total_ms += run.total_ms;
             ++state.histogram[run.executions];
-            if (state.sessions.size() < max_pair_sessions) {
-                state.sessions.insert(session_key);
+            const std::uint64_t session_hash = fnv_add(fnv_offset, session_key);
+            auto& hashes = state.session_hashes;
+            const auto position = std::lower_bound(hashes.begin(), hashes.end(), session_hash);
+            if ((position == hashes.end() || *position != session_hash) &&
+                hashes.size() < max_pair_sessions) {
+                hashes.insert(position, session_hash);
             }
             if (run.executions > pair.max_executions) {
                 pair.max_executions = run.executions;
@@ -686,7 +692,7 @@ struct WorkloadBuilder::State {
         for (auto& [pair_key, state] : pairs) {
             RepetitionPair& pair = state.pair;
             pair.histogram.assign(state.histogram.begin(), state.histogram.end());
-            pair.sessions = state.sessions.size();
+            pair.sessions = state.session_hashes.size();
             RepetitionStats& stats = workload.shapes[pair_key >> 32].repetition;
             stats.units += pair.units;
             stats.executions += pair.executions;

@@ -87,7 +87,7 @@ struct RepetitionPair {
     std::uint64_t executions = 0; // executions within those runs
     std::uint32_t max_executions = 0;
     RunHistogram histogram;
-    std::uint64_t sessions = 0; // distinct sessions with such a run (counted up to 100,000)
+    std::uint64_t sessions = 0; // distinct sessions with such a run (counted up to 1024)
     double total_ms = 0;        // logged duration of the executions within those runs
     RepeatedRun largest;        // the run with the most executions (the first one on a tie)
 };

@@ -9,6 +9,8 @@ namespace advisor {
 namespace {
 
 // Milliseconds to three decimals: enough for log precision, stable in output.
+constexpr std::size_t max_listed_pairs = 10;
+
 double rounded(double ms) {
     return std::round(ms * 1000.0) / 1000.0;
 }
@@ -112,8 +114,13 @@ nlohmann::ordered_json workload_to_json(const Workload& workload, std::size_t to
                       : nlohmann::ordered_json(nullptr);
         };
         if (shape.repetition.units > 0) {
+            // The ten pairs with the most units: a random workload can pair every shape with
+            // every other one.
             nlohmann::ordered_json pairs = nlohmann::ordered_json::array();
             for (const auto& pair : shape.repetition.by_parent) {
+                if (pairs.size() == max_listed_pairs) {
+                    break;
+                }
                 const RepeatedRun& run = pair.largest;
                 pairs.push_back({{"parent", fingerprint_of(pair.parent)},
                                  {"units", pair.units},
@@ -135,6 +142,7 @@ nlohmann::ordered_json workload_to_json(const Workload& workload, std::size_t to
             json["repetition"] = {{"units", shape.repetition.units},
                                   {"executions", shape.repetition.executions},
                                   {"max_executions", shape.repetition.max_executions},
+                                  {"parents", shape.repetition.by_parent.size()},
                                   {"by_parent", pairs}};
         }
         if (!shape.followers.empty()) {

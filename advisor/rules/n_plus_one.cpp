@@ -13,12 +13,16 @@
 #include "advisor/workload.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
 
 namespace advisor {
 
 namespace {
+
+// Share of a shape's repeated runs a parent needs for a finding of its own.
+constexpr double min_parent_share = 0.2;
 
 // Runs this long per unit cost enough round trips to call the finding high.
 constexpr std::uint32_t high_severity_executions = 20;
@@ -166,12 +170,39 @@ public:
                 }
                 group->second.add(pair, context.options.n_plus_one_min);
             }
+            // A parent that accounts for few of the runs is noise (a loop that sometimes follows
+            // one query, sometimes another): pairs under min_parent_share of the units are only
+            // counted in the main finding's details.
+            std::uint64_t total_units = 0;
+            std::uint64_t most_units = 0;
             for (const auto& [owner, runs] : groups) {
-                if (runs.units > 0 && runs.largest != nullptr &&
-                    runs.largest->distinct_parameters >= 2) {
-                    findings.push_back(finding_for(context, id, owner, runs, *lookup));
-                }
+                total_units += runs.units;
+                most_units = std::max(most_units, runs.units);
             }
+            std::size_t minor_parents = 0;
+            std::uint64_t minor_units = 0;
+            std::vector<Finding> shape_findings;
+            for (const auto& [owner, runs] : groups) {
+                if (runs.units == 0 || runs.largest == nullptr ||
+                    runs.largest->distinct_parameters < 2) {
+                    continue;
+                }
+                if (runs.units != most_units &&
+                    double(runs.units) < min_parent_share * double(total_units)) {
+                    ++minor_parents;
+                    minor_units += runs.units;
+                    continue;
+                }
+                shape_findings.push_back(finding_for(context, id, owner, runs, *lookup));
+            }
+            if (minor_parents > 0 && !shape_findings.empty()) {
+                shape_findings.front().details.push_back(
+                    "also after " + std::to_string(minor_parents) + " other quer" +
+                    (minor_parents == 1 ? "y" : "ies") + " (" + std::to_string(minor_units) +
+                    " transactions or bursts), each under " +
+                    std::to_string(int(min_parent_share * 100)) + "% of the runs");
+            }
+            std::move(shape_findings.begin(), shape_findings.end(), std::back_inserter(findings));
         }
         return findings;
     }

@@ -178,3 +178,35 @@ TEST_CASE("without sessions (pg_stat_statements, SQL scripts) the rule says so o
               return note.rfind("n-plus-one:", 0) == 0;
           }) == 1);
 }
+
+TEST_CASE("a parent behind under 20% of the runs gets no finding of its own, only a detail") {
+    std::vector<LoggedQuery> log;
+    const auto loop = [&](const std::string& parent) {
+        log.push_back({"BEGIN", 1, 0});
+        log.push_back({parent, 1, 1});
+        for (int i = 0; i < 5; ++i) {
+            log.push_back({"SELECT id, name FROM users WHERE id = " + std::to_string(i), 1, 1});
+        }
+        log.push_back({"COMMIT", 1, 0});
+    };
+    for (int i = 0; i < 9; ++i) {
+        loop("SELECT id, user_id FROM traces ORDER BY id LIMIT 20");
+    }
+    loop("SELECT id, trace_id FROM notes ORDER BY id LIMIT 20");
+    const auto found = n_plus_one(log);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].message.find("in 9 transactions") != std::string::npos);
+    CHECK(std::any_of(found[0].details.begin(), found[0].details.end(), [](const auto& detail) {
+        return detail.find("also after 1 other query (1 transactions or bursts)") !=
+               std::string::npos;
+    }));
+    // With 3 of 10, the second parent has its own finding.
+    log.clear();
+    for (int i = 0; i < 7; ++i) {
+        loop("SELECT id, user_id FROM traces ORDER BY id LIMIT 20");
+    }
+    for (int i = 0; i < 3; ++i) {
+        loop("SELECT id, trace_id FROM notes ORDER BY id LIMIT 20");
+    }
+    CHECK(n_plus_one(log).size() == 2);
+}
