@@ -128,6 +128,10 @@ public:
 
     const Table* find_table(const std::string& qualified_name) const;
     Table* find_table(const std::string& qualified_name);
+    // SQLite: the column a rowid table's INTEGER PRIMARY KEY makes an alias of the rowid, whose
+    // b-tree is the table itself (https://www.sqlite.org/lang_createtable.html#rowid): look-ups
+    // and ORDER BY on it need no index. "" for any other table (and for PostgreSQL).
+    std::string sqlite_rowid_column(const Table& table) const;
     const Index* find_index(const std::string& qualified_name) const;
     Index* find_index(const std::string& qualified_name);
     std::vector<const Index*> indexes_on(const std::string& qualified_table) const;
