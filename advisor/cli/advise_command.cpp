@@ -10,6 +10,7 @@
 #include "advisor/render/report_render.hpp"
 #include "advisor/rules/rule.hpp"
 #include "advisor/schema_loader.hpp"
+#include "advisor/sqlite_verify.hpp"
 #include "advisor/table_stats.hpp"
 
 #include <fstream>
@@ -45,6 +46,8 @@ struct AdviseOptions {
     std::vector<std::string> log_files;
     std::string log_format = "auto";
     std::string log_line_prefix;
+    bool verify = false;
+    bool keep_unverified = false;
 };
 
 int list_rules() {
@@ -157,6 +160,13 @@ int advise(const AdviseOptions& options) {
     load_options.dialect = options.dialect;
     const Catalog catalog = load_catalog(options.schema_files, load_options);
     print_warnings(catalog);
+    if (options.verify && catalog.dialect != "sqlite") {
+        throw UsageError(
+            "--verify asks SQLite's planner (EXPLAIN QUERY PLAN) and applies to SQLite "
+            "schemas only; " +
+            options.schema_files.front() +
+            " is PostgreSQL (see docs/sqlite.md; --dialect sqlite if it is SQLite)");
+    }
 
     std::optional<Workload> workload;
     bool damaged_log = false;
@@ -185,6 +195,13 @@ int advise(const AdviseOptions& options) {
     }
     const TemplateSet templates(options.templates_dir);
     std::vector<Finding> findings = run_rules(context, disabled);
+    if (options.verify) {
+        VerifyOutcome verified = verify_with_sqlite_planner(std::move(findings), catalog,
+                                                            workload ? &*workload : nullptr,
+                                                            VerifyOptions{options.keep_unverified});
+        findings = std::move(verified.findings);
+        notes.insert(notes.end(), verified.notes.begin(), verified.notes.end());
+    }
     if (!options.baseline.empty()) {
         const auto known = baseline_keys(options.baseline);
         std::erase_if(findings, [&](const Finding& f) { return known.count(finding_key(f)) > 0; });
@@ -272,6 +289,13 @@ void add_advise_command(CLI::App& app, Action& action) {
     command->add_option("--dialect", options->dialect, "Schema dialect: auto, postgresql, sqlite")
         ->check(CLI::IsMember({"auto", "postgresql", "sqlite"}))
         ->capture_default_str();
+    command->add_flag("--verify", options->verify,
+                      "SQLite schemas: keep only index proposals SQLite's planner uses (EXPLAIN "
+                      "QUERY PLAN before and after the index; see docs/sqlite.md)");
+    command
+        ->add_flag("--keep-unverified", options->keep_unverified,
+                   "With --verify: keep the proposals the planner ignores, with a note")
+        ->needs("--verify");
     command->callback([options, &action] { action = [options] { return advise(*options); }; });
 }
 
