@@ -58,8 +58,11 @@ int list_rules() {
     return exit_ok;
 }
 
-std::string qualify(const std::string& table) {
-    return table.find('.') == std::string::npos ? "public." + table : table;
+// A bare table name in the schema a bare name resolves to: public (PostgreSQL's search_path), or
+// main for SQLite, whose tables all live there.
+std::string qualify(const std::string& table, const Catalog& catalog) {
+    const std::string schema = catalog.dialect == "sqlite" ? "main." : "public.";
+    return table.find('.') == std::string::npos ? schema + table : table;
 }
 
 // Keys of the findings in an earlier JSON report (--baseline), to report only new findings.
@@ -173,6 +176,7 @@ int advise(const AdviseOptions& options) {
     if (!options.log_files.empty()) {
         WorkloadReadOptions read_options;
         read_options.log = log_read_options(options.log_format, options.log_line_prefix);
+        read_options.log.sql_dialect = catalog.dialect; // a .sql log speaks the schema's dialect
         workload = read_workload(options.log_files, read_options);
         damaged_log = report_workload_sources(*workload);
     }
@@ -191,7 +195,7 @@ int advise(const AdviseOptions& options) {
     context.options.min_rows = options.min_rows;
     context.notes = &notes;
     for (const auto& table : options.excluded_tables) {
-        context.options.excluded_tables.insert(qualify(table));
+        context.options.excluded_tables.insert(qualify(table, catalog));
     }
     const TemplateSet templates(options.templates_dir);
     std::vector<Finding> findings = run_rules(context, disabled);
