@@ -67,6 +67,16 @@ Table* Catalog::find_table(const std::string& qualified_name) {
     return it == tables.end() ? nullptr : &it->second;
 }
 
+std::string Catalog::sqlite_rowid_column(const Table& table) const {
+    // The reader lists no index for such a key (WITHOUT ROWID tables and other primary keys
+    // name the index backing them in primary_key_name).
+    if (dialect == "sqlite" && table.kind == TableKind::table && table.primary_key.size() == 1 &&
+        table.primary_key_name.empty()) {
+        return table.primary_key[0];
+    }
+    return {};
+}
+
 const Index* Catalog::find_index(const std::string& qualified_name) const {
     const auto it = index_positions_.find(qualified_name);
     return it == index_positions_.end() ? nullptr : &indexes[it->second];

@@ -108,6 +108,25 @@ struct Table {
     }
 };
 
+// A SQLite schema as SQLite stored it, so that it can be rebuilt in another database for SQLite's
+// planner to plan against (advise --verify, advisor/sqlite_verify.hpp).
+struct SqliteObjectSql {
+    std::string type; // "table", "index" or "view"
+    std::string name;
+    std::string sql; // sqlite_schema.sql: the CREATE statement as written
+};
+struct SqliteStat1Row {
+    std::string table;
+    std::optional<std::string> index; // null: the table's own row count
+    std::string stat; // "rows rows-per-key..." (https://www.sqlite.org/fileformat2.html#stat1tab)
+};
+struct SqliteSchemaSql {
+    // sqlite_schema's tables, indexes and views in its order; SQLite's own sqlite_* objects,
+    // automatic indexes (no SQL) and triggers (the planner needs none) are left out.
+    std::vector<SqliteObjectSql> objects;
+    std::vector<SqliteStat1Row> stat1; // rows of an ANALYZEd database, by table and index
+};
+
 // A warning met while reading a schema: the input went on being read.
 struct CatalogWarning {
     SourceLocation where;
@@ -125,9 +144,14 @@ public:
     std::size_t statements_read = 0;
     std::map<std::string, std::size_t> ignored_statement_kinds; // kind -> count
     std::string dialect = "postgresql";
+    SqliteSchemaSql sqlite_schema; // dialect "sqlite" only
 
     const Table* find_table(const std::string& qualified_name) const;
     Table* find_table(const std::string& qualified_name);
+    // SQLite: the column a rowid table's INTEGER PRIMARY KEY makes an alias of the rowid, whose
+    // b-tree is the table itself (https://www.sqlite.org/lang_createtable.html#rowid): look-ups
+    // and ORDER BY on it need no index. "" for any other table (and for PostgreSQL).
+    std::string sqlite_rowid_column(const Table& table) const;
     const Index* find_index(const std::string& qualified_name) const;
     Index* find_index(const std::string& qualified_name);
     std::vector<const Index*> indexes_on(const std::string& qualified_table) const;

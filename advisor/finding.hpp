@@ -48,6 +48,26 @@ struct Fix {
     std::string note; // a fix that is a recipe rather than SQL (partitioned tables)
 };
 
+// SQLite's planner asked about one query before and after the fix's index exists
+// (advise --verify on a SQLite schema, advisor/sqlite_verify.hpp).
+struct QueryPlanCheck {
+    std::string source;              // "log" (a logged query shape) or "foreign_key_check"
+    std::string fingerprint;         // the shape's; "" for the foreign key check
+    std::string query;               // the SQL SQLite planned
+    std::vector<std::string> before; // EXPLAIN QUERY PLAN detail lines, in SQLite's order
+    std::vector<std::string> after;
+    bool uses_index = false; // SQLite searches the index, or scans it in place of a sort
+    std::string error;       // SQLite could not plan the query (before/after are then empty)
+};
+
+struct PlannerVerification {
+    std::string engine;    // "SQLite 3.40.1"
+    std::string index;     // the index created for the "after" plans
+    bool verified = false; // the planner uses the index for at least one query
+    std::vector<QueryPlanCheck> plans;
+    std::string error; // SQLite rejected the index itself
+};
+
 struct Finding {
     std::string rule;
     Severity severity = Severity::low;
@@ -58,8 +78,9 @@ struct Finding {
     std::vector<std::string> details; // further evidence, one line each
     std::vector<QueryEvidence> queries;
     Fix fix;
-    double time_saved_ms = 0; // estimate, for ordering
-    SourceLocation location;  // where the table or index is declared
+    double time_saved_ms = 0;                        // estimate, for ordering
+    SourceLocation location;                         // where the table or index is declared
+    std::optional<PlannerVerification> verification; // advise --verify only
 };
 
 // A stable identity for a finding across runs (SARIF partialFingerprints, --baseline): a hash of

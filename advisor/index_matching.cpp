@@ -658,6 +658,23 @@ IndexMatcher::IndexMatcher(const Catalog& catalog) {
     for (const auto& index : catalog.indexes) {
         indexes_by_table_[index.table].push_back(prepare_index(index));
     }
+    // A SQLite rowid table is a b-tree keyed by its INTEGER PRIMARY KEY: it serves that column
+    // as a unique btree index would (EXPLAIN QUERY PLAN: SEARCH t USING INTEGER PRIMARY KEY
+    // (rowid=?)), though no index of the catalog stands for it.
+    for (const auto& [qualified, table] : catalog.tables) {
+        const std::string rowid = catalog.sqlite_rowid_column(table);
+        if (rowid.empty()) {
+            continue;
+        }
+        Index& index = rowid_tables_.emplace_back();
+        index.name = table.name + " (rowid)";
+        index.schema = table.schema;
+        index.table = qualified;
+        index.keys.push_back(IndexKey{rowid, "", false, "", "", ""});
+        index.unique = true;
+        index.constraint = ConstraintKind::primary_key;
+        indexes_by_table_[qualified].push_back(prepare_index(index));
+    }
 }
 
 std::vector<IndexMatch> IndexMatcher::matches(const ScanAccess& access) const {

@@ -17,6 +17,7 @@
 #include "parsers/query_facts.hpp"
 
 #include <cstddef>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -129,6 +130,8 @@ bool better_match(const IndexMatch& a, const IndexMatch& b);
 class IndexMatcher {
 public:
     explicit IndexMatcher(const Catalog& catalog);
+    IndexMatcher(const IndexMatcher&) = delete; // holds pointers into its own rowid_tables_
+    IndexMatcher& operator=(const IndexMatcher&) = delete;
 
     // Every index on the access's table, best first.
     std::vector<IndexMatch> matches(const ScanAccess& access) const;
@@ -138,6 +141,7 @@ public:
 
 private:
     std::map<std::string, std::vector<PreparedIndex>> indexes_by_table_;
+    std::deque<Index> rowid_tables_; // SQLite rowid tables, as the unique index they amount to
 };
 
 // One-off convenience: the best index of the catalog that serves the access, if any.

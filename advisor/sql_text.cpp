@@ -117,6 +117,15 @@ std::string index_key_sql(const IndexKey& key) {
     return sql;
 }
 
+IndexKey key_for_dialect(const IndexKey& key, const std::string& dialect) {
+    IndexKey written = key;
+    if (dialect == "sqlite") {
+        written.opclass.clear();
+        written.nulls.clear();
+    }
+    return written;
+}
+
 std::string create_index_sql(const IndexSpec& index, const std::string& dialect) {
     const bool sqlite = dialect == "sqlite";
     std::string sql = "CREATE ";
@@ -137,7 +146,7 @@ std::string create_index_sql(const IndexSpec& index, const std::string& dialect)
     }
     sql += " (";
     for (std::size_t i = 0; i < index.keys.size(); ++i) {
-        sql += (i ? ", " : "") + index_key_sql(index.keys[i]);
+        sql += (i ? ", " : "") + index_key_sql(key_for_dialect(index.keys[i], dialect));
     }
     sql += ")";
     if (!index.include.empty()) {

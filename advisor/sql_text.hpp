@@ -23,10 +23,16 @@ std::string index_name_for(const std::string& qualified_table,
 // opclass, DESC and NULLS.
 std::string index_key_sql(const IndexKey& key);
 
+// The key as `dialect` can write it: SQLite's indexed-column takes COLLATE and ASC/DESC only, so
+// its operator class (text_pattern_ops) and NULLS FIRST/LAST are dropped
+// (https://www.sqlite.org/syntax/indexed-column.html). PostgreSQL's is the key itself.
+IndexKey key_for_dialect(const IndexKey& key, const std::string& dialect);
+
 // CREATE INDEX CONCURRENTLY IF NOT EXISTS ... ; and its DROP. For `dialect` "sqlite" (a
 // catalog's dialect): CREATE INDEX IF NOT EXISTS name ON table (...), DROP INDEX IF EXISTS name,
 // since SQLite has no CONCURRENTLY, no USING (every index is a b-tree) and takes the table name
-// unqualified in CREATE INDEX (https://www.sqlite.org/lang_createindex.html).
+// unqualified in CREATE INDEX (https://www.sqlite.org/lang_createindex.html); keys as
+// key_for_dialect() writes them.
 std::string create_index_sql(const IndexSpec& index, const std::string& dialect = "postgresql");
 std::string drop_index_sql(const std::string& schema, const std::string& index_name,
                            const std::string& dialect = "postgresql");

@@ -877,7 +877,9 @@ struct WorkloadBuilder::State {
             if (fingerprinted.ok) {
                 entry.shape = shape_for(fingerprinted, statement.text);
             } else {
-                error(statement, "cannot parse the statement: " + fingerprinted.error);
+                if (!statement.parse_problem_reported) {
+                    error(statement, "cannot parse the statement: " + fingerprinted.error);
+                }
             }
             id = entry.shape;
             cache.emplace(key.key, entry);
@@ -900,7 +902,9 @@ struct WorkloadBuilder::State {
                 } else {
                     entry.ambiguous = true;
                     id = unparsed_shape;
-                    error(statement, "cannot parse the statement: " + fingerprinted.error);
+                    if (!statement.parse_problem_reported) {
+                        error(statement, "cannot parse the statement: " + fingerprinted.error);
+                    }
                 }
             }
         }

@@ -618,6 +618,7 @@ public:
                 read_foreign_keys(object);
             }
         }
+        read_schema_sql();
     }
 
 private:
@@ -639,6 +640,35 @@ private:
             if (object.type == "index") {
                 indexes_by_name_[object.name] = &object;
             }
+        }
+    }
+
+    // What rebuilding the schema elsewhere takes (advise --verify): the CREATE statements, and
+    // the statistics ANALYZE left, which steer SQLite's planner.
+    void read_schema_sql() {
+        advisor::SqliteSchemaSql& copy = catalog_.sqlite_schema;
+        bool has_stat1 = false;
+        for (const auto& object : objects_) {
+            has_stat1 |= object.type == "table" && iequals(object.name, "sqlite_stat1");
+            if (object.sql && !is_internal_name(object.name) &&
+                (object.type == "table" || object.type == "index" || object.type == "view")) {
+                copy.objects.push_back({object.type, object.name, *object.sql});
+            }
+        }
+        if (!has_stat1) {
+            return;
+        }
+        SQLite::Statement query(db_, "SELECT tbl, idx, stat FROM main.sqlite_stat1 "
+                                     "WHERE tbl IS NOT NULL AND stat IS NOT NULL "
+                                     "ORDER BY tbl, idx IS NOT NULL, idx");
+        while (query.executeStep()) {
+            advisor::SqliteStat1Row row;
+            row.table = query.getColumn(0).getString();
+            if (!query.getColumn(1).isNull()) {
+                row.index = query.getColumn(1).getString();
+            }
+            row.stat = query.getColumn(2).getString();
+            copy.stat1.push_back(std::move(row));
         }
     }
 

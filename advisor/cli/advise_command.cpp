@@ -10,6 +10,7 @@
 #include "advisor/render/report_render.hpp"
 #include "advisor/rules/rule.hpp"
 #include "advisor/schema_loader.hpp"
+#include "advisor/sqlite_verify.hpp"
 #include "advisor/table_stats.hpp"
 
 #include <cmath>
@@ -48,6 +49,8 @@ struct AdviseOptions {
     std::string log_line_prefix;
     WorkloadOptions workload;
     std::string models_file;
+    bool verify = false;
+    bool keep_unverified = false;
 };
 
 int list_rules() {
@@ -58,8 +61,11 @@ int list_rules() {
     return exit_ok;
 }
 
-std::string qualify(const std::string& table) {
-    return table.find('.') == std::string::npos ? "public." + table : table;
+// A bare table name in the schema a bare name resolves to: public (PostgreSQL's search_path), or
+// main for SQLite, whose tables all live there.
+std::string qualify(const std::string& table, const Catalog& catalog) {
+    const std::string schema = catalog.dialect == "sqlite" ? "main." : "public.";
+    return table.find('.') == std::string::npos ? schema + table : table;
 }
 
 // Keys of the findings in an earlier JSON report (--baseline), to report only new findings.
@@ -184,6 +190,13 @@ int advise(const AdviseOptions& options) {
     load_options.dialect = options.dialect;
     const Catalog catalog = load_catalog(options.schema_files, load_options);
     print_warnings(catalog);
+    if (options.verify && catalog.dialect != "sqlite") {
+        throw UsageError(
+            "--verify asks SQLite's planner (EXPLAIN QUERY PLAN) and applies to SQLite "
+            "schemas only; " +
+            options.schema_files.front() +
+            " is PostgreSQL (see docs/sqlite.md; --dialect sqlite if it is SQLite)");
+    }
 
     std::optional<Workload> workload;
     bool damaged_log = false;
@@ -191,6 +204,7 @@ int advise(const AdviseOptions& options) {
         WorkloadReadOptions read_options;
         read_options.log = log_read_options(options.log_format, options.log_line_prefix);
         read_options.workload = options.workload;
+        read_options.log.sql_dialect = catalog.dialect; // a .sql log speaks the schema's dialect
         workload = read_workload(options.log_files, read_options);
         damaged_log = report_workload_sources(*workload);
     }
@@ -211,10 +225,17 @@ int advise(const AdviseOptions& options) {
     context.options.models = std::move(models);
     context.notes = &notes;
     for (const auto& table : options.excluded_tables) {
-        context.options.excluded_tables.insert(qualify(table));
+        context.options.excluded_tables.insert(qualify(table, catalog));
     }
     const TemplateSet templates(options.templates_dir);
     std::vector<Finding> findings = run_rules(context, disabled);
+    if (options.verify) {
+        VerifyOutcome verified = verify_with_sqlite_planner(std::move(findings), catalog,
+                                                            workload ? &*workload : nullptr,
+                                                            VerifyOptions{options.keep_unverified});
+        findings = std::move(verified.findings);
+        notes.insert(notes.end(), verified.notes.begin(), verified.notes.end());
+    }
     if (!options.baseline.empty()) {
         const auto known = baseline_keys(options.baseline);
         std::erase_if(findings, [&](const Finding& f) { return known.count(finding_key(f)) > 0; });
@@ -306,6 +327,13 @@ void add_advise_command(CLI::App& app, Action& action) {
     command->add_option("--models", options->models_file,
                         "JSON file naming the SQLAlchemy class, attributes and relationships of "
                         "tables whose names differ from the conventions (docs/rules.md)");
+    command->add_flag("--verify", options->verify,
+                      "SQLite schemas: keep only index proposals SQLite's planner uses (EXPLAIN "
+                      "QUERY PLAN before and after the index; see docs/sqlite.md)");
+    command
+        ->add_flag("--keep-unverified", options->keep_unverified,
+                   "With --verify: keep the proposals the planner ignores, with a note")
+        ->needs("--verify");
     command->callback([options, &action] { action = [options] { return advise(*options); }; });
 }
 

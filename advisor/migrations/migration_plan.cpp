@@ -97,7 +97,8 @@ nlohmann::json index_data(const PlannedIndex& planned, const std::string& dialec
     std::string keys_sql;
     nlohmann::json alembic_columns = nlohmann::json::array();
     nlohmann::json ops = nlohmann::json::array();
-    for (const auto& key : spec.keys) {
+    for (const auto& spec_key : spec.keys) {
+        const IndexKey key = key_for_dialect(spec_key, dialect);
         keys_sql += (keys_sql.empty() ? "" : ", ") + index_key_sql(key);
         const bool plain =
             !key.is_expression() && !key.descending && key.nulls.empty() && key.collation.empty();

@@ -32,6 +32,40 @@ std::string upper(std::string text) {
     return text;
 }
 
+nlohmann::ordered_json verification_json(const PlannerVerification& verification) {
+    nlohmann::ordered_json plans = nlohmann::ordered_json::array();
+    for (const auto& check : verification.plans) {
+        nlohmann::ordered_json plan = {
+            {"source", check.source},
+            {"fingerprint", check.fingerprint.empty() ? nlohmann::ordered_json(nullptr)
+                                                      : nlohmann::ordered_json(check.fingerprint)},
+            {"query", check.query},
+            {"before", check.before},
+            {"after", check.after},
+            {"uses_index", check.uses_index}};
+        if (!check.error.empty()) {
+            plan["error"] = check.error;
+        }
+        plans.push_back(std::move(plan));
+    }
+    nlohmann::ordered_json json = {{"engine", verification.engine},
+                                   {"index", verification.index},
+                                   {"verified", verification.verified},
+                                   {"plans", plans}};
+    if (!verification.error.empty()) {
+        json["error"] = verification.error;
+    }
+    return json;
+}
+
+std::string plan_text(const std::vector<std::string>& lines) {
+    std::string text;
+    for (const auto& line : lines) {
+        text += (text.empty() ? "" : "; ") + line;
+    }
+    return text.empty() ? "(no plan)" : text;
+}
+
 } // namespace
 
 ReportSummary summarize(const Catalog& catalog) {
@@ -60,6 +94,9 @@ nlohmann::ordered_json finding_to_json(const Finding& finding) {
     nlohmann::ordered_json evidence = {{"queries", queries}};
     if (!finding.details.empty()) {
         evidence["details"] = finding.details;
+    }
+    if (finding.verification) {
+        evidence["verification"] = verification_json(*finding.verification);
     }
     nlohmann::ordered_json fix = nlohmann::ordered_json::object();
     if (finding.fix.create_index) {
@@ -120,6 +157,31 @@ std::string findings_to_text(const std::vector<Finding>& findings, const ReportS
         for (const auto& query : finding.queries) {
             out << "  - " << query.calls << " calls, " << query.total_ms << " ms: " << query.example
                 << "\n";
+        }
+        if (finding.verification) {
+            const PlannerVerification& verification = *finding.verification;
+            std::size_t using_index = 0;
+            for (const auto& check : verification.plans) {
+                using_index += check.uses_index ? 1 : 0;
+            }
+            out << "  " << (verification.verified ? "verified" : "not verified") << ": "
+                << verification.engine << "'s planner uses " << verification.index << " for "
+                << using_index << " of " << verification.plans.size() << " queries\n";
+            if (!verification.error.empty()) {
+                out << "    " << verification.error << "\n";
+            }
+            for (const auto& check : verification.plans) {
+                out << "    "
+                    << (check.source == "log" ? "query " + check.fingerprint
+                                              : std::string("foreign key check"))
+                    << ":";
+                if (!check.error.empty()) {
+                    out << " " << check.error << "\n";
+                    continue;
+                }
+                out << "\n      before: " << plan_text(check.before)
+                    << "\n      after:  " << plan_text(check.after) << "\n";
+            }
         }
         if (!finding.fix.note.empty()) {
             out << "  note: " << finding.fix.note << "\n";

@@ -51,6 +51,43 @@ std::string fix_summary(const Finding& finding) {
     return "see below";
 }
 
+// A plan in a table cell: each EXPLAIN QUERY PLAN line as code.
+std::string plan_cell(const std::vector<std::string>& lines) {
+    std::string text;
+    for (const auto& line : lines) {
+        text += (text.empty() ? "" : "<br>") + ("`" + line + "`");
+    }
+    return table_cell(text.empty() ? "—" : text);
+}
+
+// What SQLite's planner said about a finding's index (advise --verify), or null.
+nlohmann::json verification_data(const Finding& finding) {
+    if (!finding.verification) {
+        return nullptr;
+    }
+    const PlannerVerification& verification = *finding.verification;
+    nlohmann::json plans = nlohmann::json::array();
+    std::size_t using_index = 0;
+    for (const auto& check : verification.plans) {
+        using_index += check.uses_index ? 1 : 0;
+        const std::string label = check.source == "log" ? "query `" + check.fingerprint + "`"
+                                                        : std::string("foreign key check");
+        plans.push_back(
+            {{"label", label},
+             {"before", check.error.empty() ? plan_cell(check.before) : table_cell(check.error)},
+             {"after", check.error.empty() ? plan_cell(check.after) : "—"},
+             {"uses_index", check.uses_index ? "yes" : "no"}});
+    }
+    return {{"verdict", verification.verified ? "Verified" : "Not verified"},
+            {"engine", verification.engine},
+            {"index", verification.index},
+            {"using_index", using_index},
+            {"query_count", verification.plans.size()},
+            {"error", verification.error.empty() ? nlohmann::json(nullptr)
+                                                 : nlohmann::json(verification.error)},
+            {"plans", plans}};
+}
+
 nlohmann::json markdown_data(const std::vector<Finding>& findings, std::size_t shown,
                              const ReportSummary& summary) {
     double total_time = 0;
@@ -110,6 +147,7 @@ nlohmann::json markdown_data(const std::vector<Finding>& findings, std::size_t s
                                                   : nlohmann::json(finding.fix.sql_up)},
             {"sqlalchemy", finding.fix.sqlalchemy.empty() ? nlohmann::json(nullptr)
                                                           : nlohmann::json(finding.fix.sqlalchemy)},
+            {"verification", verification_data(finding)},
         });
     }
     std::string text = std::to_string(findings.size()) + " findings on " +

@@ -22,9 +22,8 @@ std::string join(const std::vector<std::string>& items, const std::string& separ
 // In SQLite a rowid table's single-column primary key with no index of its own is the rowid
 // (INTEGER PRIMARY KEY): the table is stored in its order, so it serves look-ups on that column.
 bool leads_with_sqlite_rowid(const Catalog& catalog, const Table& table, const ForeignKey& fk) {
-    return catalog.dialect == "sqlite" && table.primary_key.size() == 1 &&
-           table.primary_key_name.empty() && fk.columns.size() == 1 &&
-           fk.columns[0] == table.primary_key[0];
+    const std::string rowid = catalog.sqlite_rowid_column(table);
+    return !rowid.empty() && fk.columns.size() == 1 && fk.columns[0] == rowid;
 }
 
 bool has_serving_index(const Catalog& catalog, const Table& table, const ForeignKey& fk) {

@@ -7,6 +7,7 @@
 #include "parsers/logs/sql_reader.hpp"
 #include "parsers/logs/sqlalchemy_reader.hpp"
 #include "parsers/sql_script.hpp"
+#include "parsers/sqlite_query.hpp"
 
 #include <nlohmann/json.hpp>
 #include <pg_query.h>
@@ -166,15 +167,18 @@ bool fill_stderr(DetectedFormat& detected, const std::vector<std::string_view>& 
     return true;
 }
 
-// SQL when its first statement (as psql would run it: meta-commands skipped) parses.
-bool looks_like_sql(std::string_view head) {
+// SQL when its first statement (as psql would run it: meta-commands skipped) parses, read in
+// SQLite's syntax when the statements are SQLite's.
+bool looks_like_sql(std::string_view head, const LogReadOptions& options) {
     std::istringstream input{std::string(head)};
     SqlScriptReader script(input, head.size() + 1);
     const auto first = script.next();
     if (!first || first->text.empty()) {
         return false;
     }
-    PgQueryParseResult parsed = pg_query_parse(first->text.c_str());
+    const std::string text =
+        options.sql_dialect == "sqlite" ? sqlite_query_for_postgres(first->text).text : first->text;
+    PgQueryParseResult parsed = pg_query_parse(text.c_str());
     const bool parses = parsed.error == nullptr;
     pg_query_free_parse_result(parsed);
     return parses;
@@ -207,7 +211,8 @@ std::optional<DetectedFormat> detect_log_format(std::string_view head, std::stri
         detected.description = "SQLAlchemy engine echo log";
         return detected;
     case LogFormat::sql:
-        detected.description = "SQL script";
+        detected.description =
+            options.sql_dialect == "sqlite" ? "SQL script (SQLite syntax)" : "SQL script";
         return detected;
     case LogFormat::auto_detect:
         break;
@@ -267,9 +272,10 @@ std::optional<DetectedFormat> detect_log_format(std::string_view head, std::stri
     if (fill_stderr(detected, lines, options, stderr_why)) {
         return detected;
     }
-    if (looks_like_sql(head)) {
+    if (looks_like_sql(head, options)) {
         detected.format = LogFormat::sql;
-        detected.description = "SQL script";
+        detected.description =
+            options.sql_dialect == "sqlite" ? "SQL script (SQLite syntax)" : "SQL script";
         return detected;
     }
     why = "cannot tell its format: not a PostgreSQL stderr, csvlog or jsonlog log, a "

@@ -48,4 +48,20 @@ void LogReader::skip_line(int line, std::string message) {
     report(line, std::move(message));
 }
 
+void LogReader::use_sqlite_reading(Statement& statement, SqliteQueryText sqlite) {
+    statement.parse_problem_reported = false;
+    if (const auto problem = sqlite_syntax_problem(sqlite)) {
+        statement.parse_problem_reported = true;
+        const std::size_t key = std::hash<std::string>{}(sqlite.text);
+        if (reported_sqlite_syntax_.size() >= 4096) {
+            reported_sqlite_syntax_.clear(); // bounded: a long log may repeat a report
+        }
+        if (reported_sqlite_syntax_.insert(key).second) {
+            report(statement.line, *problem);
+        }
+    }
+    statement.text = std::move(sqlite.text);
+    statement.parameter_names = std::move(sqlite.parameter_names);
+}
+
 } // namespace parsers::logs

@@ -4,12 +4,14 @@
 
 #include "parsers/logs/log_input.hpp"
 #include "parsers/logs/statement.hpp"
+#include "parsers/sqlite_query.hpp"
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace parsers::logs {
@@ -25,6 +27,11 @@ struct LogReadOptions {
     std::string log_line_prefix;          // stderr: the server's log_line_prefix; empty = infer it
     std::size_t max_line_bytes = 1 << 20; // longer lines (and entries) are skipped and reported
     std::size_t max_problems = 100;       // problems kept per file; all are counted
+    // The dialect of the statements in a plain .sql file: "sqlite" reads them in SQLite's syntax
+    // (parsers/sqlite_query.hpp: `?` and `:name` placeholders, [name] quoting). advise sets it
+    // from the schema's dialect. The other formats say what they hold: PostgreSQL's logs are
+    // PostgreSQL's, and a SQLAlchemy echo's placeholders and parameter line tell its paramstyle.
+    std::string sql_dialect = "postgresql";
 };
 
 class LogReader {
@@ -53,6 +60,10 @@ protected:
     void report(int line, std::string message);
     // Counts a line over the length limit (or otherwise unreadable) as skipped, and reports it.
     void skip_line(int line, std::string message);
+    // Takes the statement as read in SQLite's syntax (its text and placeholder names), and
+    // reports SQLite syntax libpg_query rejects, once per distinct statement (as the workload
+    // reports a statement it cannot parse once).
+    void use_sqlite_reading(Statement& statement, SqliteQueryText sqlite);
 
     std::unique_ptr<ByteSource> source_;
     LogReadOptions options_;
@@ -62,6 +73,7 @@ private:
     std::vector<LogProblem> problems_;
     std::uint64_t problems_total_ = 0;
     std::string description_;
+    std::unordered_set<std::size_t> reported_sqlite_syntax_; // hashes of statements reported
 };
 
 // Opens `path` with the reader for its format (options.format, or detected from the content).

@@ -99,6 +99,9 @@ bool SqlFileReader::next(Statement& out) {
             statement.text = text;
             statement.file = source_->name();
             statement.line = script_statement->line;
+            if (options_.sql_dialect == "sqlite") {
+                use_sqlite_reading(statement, sqlite_query_for_postgres(statement.text));
+            }
             counts_.statements += 1;
         } else {
             for (int i = 0; i < split.n_stmts; ++i) {
@@ -117,6 +120,9 @@ bool SqlFileReader::next(Statement& out) {
                 if (!valid_utf8(statement.text)) {
                     report(statement.line, "invalid UTF-8 in the statement: replaced with U+FFFD");
                     statement.text = repair_utf8(statement.text);
+                }
+                if (options_.sql_dialect == "sqlite") {
+                    use_sqlite_reading(statement, sqlite_query_for_postgres(statement.text));
                 }
                 counts_.statements += 1;
             }

@@ -1,6 +1,7 @@
 #include "parsers/logs/sqlalchemy_reader.hpp"
 
 #include "parsers/logs/log_line_prefix.hpp"
+#include "parsers/sqlite_query.hpp"
 
 #include <array>
 #include <cstring>
@@ -107,10 +108,6 @@ std::string number_placeholders(std::string_view text, std::vector<std::string>&
                     continue;
                 }
             }
-            if (c == '?' && !pyformat) {
-                out += '$' + std::to_string(++number);
-                continue;
-            }
             out += c;
         }
         if (pass == 1 || !pyformat) {
@@ -138,8 +135,13 @@ void SqlAlchemyLogReader::complete_pending() {
         statement.text.pop_back();
     }
     std::vector<std::string> names;
-    statement.text = number_placeholders(statement.text, names);
-    statement.parameter_names = std::move(names);
+    std::string numbered = number_placeholders(statement.text, names);
+    if (numbered != statement.text || !names.empty()) {
+        statement.text = std::move(numbered); // pyformat / format: psycopg, pg8000
+        statement.parameter_names = std::move(names);
+    } else {
+        read_sqlite_syntax(statement);
+    }
     if (!valid_utf8(statement.text) || !valid_utf8(statement.parameters)) {
         report(statement.line, "invalid UTF-8 in the statement: replaced with U+FFFD");
         statement.text = repair_utf8(statement.text);
@@ -147,6 +149,17 @@ void SqlAlchemyLogReader::complete_pending() {
     }
     counts_.statement_lines += static_cast<std::uint64_t>(pending_lines_);
     counts_.statements += statement.calls;
+}
+
+void SqlAlchemyLogReader::read_sqlite_syntax(Statement& statement) {
+    SqliteQueryText sqlite = sqlite_query_for_postgres(statement.text);
+    // PostgreSQL's `$1` (asyncpg), or named parameters without a `:name` in the text (psycopg's
+    // pyformat statement that has no placeholder): PostgreSQL text, where `?` is an operator.
+    const bool named_values = !statement.parameters.empty() && statement.parameters.front() == '{';
+    if (sqlite.postgres_parameters || (named_values && !sqlite.named_parameters)) {
+        return;
+    }
+    use_sqlite_reading(statement, std::move(sqlite));
 }
 
 void SqlAlchemyLogReader::handle_message(std::string_view message, std::string_view timestamp,

@@ -42,6 +42,7 @@ void ReadCounts::count_entry(EntryKind kind, std::uint64_t line_count) {
 void reset(Statement& statement) {
     statement.text.clear();
     statement.parameters.clear();
+    statement.parse_problem_reported = false;
     statement.parameter_syntax = ParameterSyntax::none;
     statement.parameter_names.clear();
     statement.duration_ms.reset();

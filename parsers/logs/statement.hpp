@@ -44,6 +44,9 @@ struct Statement {
     std::string_view file; // the reader's file name; valid while the reader lives
     int line = 0;          // first line of the statement's log entry
     bool failed = false;   // logged by ERROR + STATEMENT: it ran and failed
+    // The reader already reported why libpg_query cannot read it (SQLite-only syntax), so the
+    // workload does not report it a second time.
+    bool parse_problem_reported = false;
 };
 
 // Clears a statement for refilling, keeping its buffers.

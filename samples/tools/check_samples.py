@@ -201,8 +201,10 @@ def main():
     ap.add_argument("--user", default="postgres")
     ap.add_argument("samples", nargs="*")
     a = ap.parse_args()
+    # The PostgreSQL samples: those with a postgresql.log (sqlite-notes is SQLite's).
     names = a.samples or sorted(n for n in os.listdir(SAMPLES_DIR)
-                                if os.path.isfile(os.path.join(SAMPLES_DIR, n, "schema.sql")))
+                                if os.path.isfile(os.path.join(SAMPLES_DIR, n, "schema.sql"))
+                                and os.path.isfile(os.path.join(SAMPLES_DIR, n, "postgresql.log")))
     cluster = None
     port = a.port
     if port is None:

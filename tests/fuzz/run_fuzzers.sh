@@ -18,6 +18,7 @@ seeds_for() {
     fuzz_templates) find templates -name '*.mustache' ;;
     fuzz_logs) find samples ../shared/corpus/logs -type f -size -200k \( -name '*.log' -o -name '*.csv' -o -name '*.json' -o -name '*.sql' \) 2>/dev/null ;;
     fuzz_query_facts) find ../shared/corpus/workloads -name '*.sql' 2>/dev/null ;;
+    fuzz_sqlite_query) find ../shared/corpus/workloads -name '*.sql' -size -4k 2>/dev/null ;;
     *) true ;;
   esac
 }

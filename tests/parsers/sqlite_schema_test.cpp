@@ -2,6 +2,7 @@
 #include "advisor/catalog.hpp"
 #include "advisor/errors.hpp"
 #include "advisor/finding.hpp"
+#include "advisor/index_matching.hpp"
 #include "advisor/rules/rule.hpp"
 #include "advisor/sql_text.hpp"
 #include "parsers/sqlite_schema.hpp"
@@ -480,6 +481,55 @@ TEST_CASE("index SQL for a SQLite catalog has no CONCURRENTLY and an unqualified
           "DROP INDEX IF EXISTS ix_tags_user_id;");
     CHECK(advisor::create_index_sql(spec) ==
           "CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_tags_user_id ON main.tags (user_id);");
+}
+
+TEST_CASE("SQLite index SQL has no operator class and no NULLS order, which SQLite rejects") {
+    advisor::IndexSpec spec;
+    spec.name = "ix_users_display_name_seen_at";
+    spec.table = "main.users";
+    advisor::IndexKey name;
+    name.column = "display_name";
+    name.opclass = "text_pattern_ops"; // what missing-index asks for a LIKE 'abc%' prefix
+    advisor::IndexKey seen;
+    seen.column = "seen_at";
+    seen.descending = true;
+    seen.nulls = "last";
+    spec.keys = {name, seen};
+    const std::string sql = advisor::create_index_sql(spec, "sqlite");
+    CHECK(sql == "CREATE INDEX IF NOT EXISTS ix_users_display_name_seen_at ON users "
+                 "(display_name, seen_at DESC);");
+    SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, display_name TEXT, seen_at TEXT)");
+    CHECK_NOTHROW(db.exec(sql));
+    CHECK(advisor::create_index_sql(spec).find("display_name text_pattern_ops, seen_at DESC "
+                                               "NULLS LAST") != std::string::npos);
+}
+
+TEST_CASE("on SQLite a look-up by the INTEGER PRIMARY KEY is served by the table, the rowid") {
+    const Catalog catalog =
+        read("CREATE TABLE notes (id INTEGER PRIMARY KEY, title TEXT);\n"
+             "CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;\n"
+             "CREATE TABLE pairs (a INTEGER, b INTEGER, PRIMARY KEY (a, b));\n");
+    CHECK(catalog.sqlite_rowid_column(table_named(catalog, "main.notes")) == "id");
+    CHECK(catalog.sqlite_rowid_column(table_named(catalog, "main.kv")).empty());
+    CHECK(catalog.sqlite_rowid_column(table_named(catalog, "main.pairs")).empty());
+
+    const advisor::IndexMatcher matcher(catalog);
+    advisor::ScanAccess by_id;
+    by_id.table = "main.notes";
+    by_id.equality = {"id"};
+    const auto best = matcher.best(by_id);
+    REQUIRE(best);
+    CHECK(best->index == "main.notes (rowid)");
+    CHECK(best->unique_lookup);
+    advisor::ScanAccess by_title = by_id;
+    by_title.equality = {"title"};
+    CHECK_FALSE(matcher.best(by_title));
+
+    // PostgreSQL has no rowid: the same table from PostgreSQL DDL has its primary key index.
+    advisor::Catalog postgres = catalog;
+    postgres.dialect = "postgresql";
+    CHECK(postgres.sqlite_rowid_column(table_named(postgres, "main.notes")).empty());
 }
 
 TEST_CASE("unindexed-foreign-key on SQLite: SQLite SQL in the fix, and a foreign key that is the "

@@ -1,5 +1,6 @@
 // missing-index: reference cases (after dexter's test suite, in our own words) and negatives.
 #include "advisor/migrations/migration_plan.hpp"
+#include "parsers/sqlite_schema.hpp"
 #include "workload_rule_support.hpp"
 
 #include <set>
@@ -239,4 +240,19 @@ TEST_CASE("an unindexed foreign key the workload needs is proposed once, by miss
     CHECK(fk->details.back().find("missing-index") != std::string::npos);
     const auto plan = advisor::plan_migration(findings, {});
     CHECK(plan.creates.size() == 1);
+}
+
+TEST_CASE("on SQLite, look-ups by the INTEGER PRIMARY KEY need no index: the table is the rowid "
+          "b-tree") {
+    const advisor::Catalog catalog =
+        parsers::read_sqlite_ddl("CREATE TABLE notes (id INTEGER PRIMARY KEY, title TEXT, "
+                                 "user_id INTEGER);\n");
+    const auto found =
+        run_with_log("missing-index", catalog,
+                     workload_of({{"SELECT * FROM notes WHERE notes.id = 5", 100, 50},
+                                  {"DELETE FROM notes WHERE id = 7", 10, 5},
+                                  {"SELECT * FROM notes WHERE user_id = 3", 10, 5}}));
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].table == "main.notes");
+    CHECK(columns(found[0]) == std::vector<std::string>{"user_id"});
 }

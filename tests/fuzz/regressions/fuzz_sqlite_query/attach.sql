@@ -1,0 +1,1 @@
+ATTACH 'fuzz.db' AS f
