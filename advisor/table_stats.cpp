@@ -33,9 +33,9 @@ double parse_rows(const std::string& text, const std::string& path, int line) {
 } // namespace
 
 std::map<std::string, double> load_table_stats(const std::string& path) {
-    std::ifstream input = parsers::open_input(path);
+    const auto input = parsers::open_input(path);
     std::stringstream buffer;
-    buffer << input.rdbuf();
+    buffer << input->rdbuf();
     const std::string text = buffer.str();
     std::map<std::string, double> rows;
     const auto first = text.find_first_not_of(" \t\r\n");

@@ -279,14 +279,21 @@ std::optional<DetectedFormat> detect_log_format(std::string_view head, std::stri
 }
 
 std::unique_ptr<LogReader> open_log_reader(const std::string& path, const LogReadOptions& options) {
-    const std::string head = read_head(path, head_bytes);
+    // One open and one read of the head, which goes back in front of the source: a pipe can be
+    // read once only.
+    auto source = open_byte_source(path);
+    std::string head = read_up_to(*source, head_bytes);
     if (head.empty()) {
-        throw advisor::InputError(path, 0, "is empty: no log to read");
+        throw advisor::InputError(path, 0,
+                                  source->pipe() ? "is a pipe that gave no data (nothing writes "
+                                                   "to it)"
+                                                 : "is empty: no log to read");
     }
-    if (mostly_binary(head.substr(0, 8192))) {
+    if (mostly_binary(std::string_view(head).substr(0, 8192))) {
         throw advisor::InputError(path, 0, "holds binary data, not a text log");
     }
-    return open_log_reader(open_byte_source(path), head, options);
+    const std::string detection_head = head;
+    return open_log_reader(put_back(std::move(head), std::move(source)), detection_head, options);
 }
 
 std::unique_ptr<LogReader> open_log_reader(std::unique_ptr<ByteSource> source,
@@ -326,6 +333,7 @@ std::unique_ptr<LogReader> open_log_reader(std::unique_ptr<ByteSource> source,
         description += ", " + reader->source().compression() + "-compressed";
     }
     reader->set_description(std::move(description));
+    reader->set_head(head);
     return reader;
 }
 

@@ -43,6 +43,9 @@ public:
     // What was read and how, e.g. "PostgreSQL stderr log, log_line_prefix '%m [%p] ' (inferred)".
     const std::string& description() const { return description_; }
     void set_description(std::string description) { description_ = std::move(description); }
+    // The first bytes of the input, as format detection saw them (the input itself is read
+    // once: it may be a pipe).
+    void set_head(std::string_view head) { head_ = std::string(head.substr(0, 4096)); }
     const std::string& file() const { return source_->name(); }
     const ByteSource& source() const { return *source_; }
 
@@ -53,6 +56,7 @@ protected:
 
     std::unique_ptr<ByteSource> source_;
     LogReadOptions options_;
+    std::string head_;
     ReadCounts counts_;
 
 private:
@@ -65,7 +69,7 @@ private:
 // Throws advisor::InputError when the file cannot be read, is empty, or its format is unknown.
 std::unique_ptr<LogReader> open_log_reader(const std::string& path, const LogReadOptions& options);
 // The same for bytes already opened (tests, fuzzing): `head` is their first bytes, for detection.
-std::unique_ptr<LogReader> open_log_reader(std::unique_ptr<ByteSource> source, std::string_view head,
-                                           const LogReadOptions& options);
+std::unique_ptr<LogReader> open_log_reader(std::unique_ptr<ByteSource> source,
+                                           std::string_view head, const LogReadOptions& options);
 
 } // namespace parsers::logs

@@ -69,8 +69,7 @@ bool PgStatStatementsReader::next(Statement& statement) {
         started_ = true;
         // JSON starts with `[` or `{`; CSV with its header.
         char first = 0;
-        std::string head = read_head(source_->name(), 4096);
-        for (const char c : head) {
+        for (const char c : head_) {
             if (c != ' ' && c != '\n' && c != '\r' && c != '\t' && c != '\xEF' && c != '\xBB' &&
                 c != '\xBF') {
                 first = c;
