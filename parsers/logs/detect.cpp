@@ -6,6 +6,7 @@
 #include "parsers/logs/pgss_reader.hpp"
 #include "parsers/logs/sql_reader.hpp"
 #include "parsers/logs/sqlalchemy_reader.hpp"
+#include "parsers/pg_tree.hpp"
 #include "parsers/sql_script.hpp"
 
 #include <nlohmann/json.hpp>
@@ -171,7 +172,7 @@ bool looks_like_sql(std::string_view head) {
     std::istringstream input{std::string(head)};
     SqlScriptReader script(input, head.size() + 1);
     const auto first = script.next();
-    if (!first || first->text.empty()) {
+    if (!first || first->text.empty() || pg::nesting_problem(first->text)) {
         return false;
     }
     PgQueryParseResult parsed = pg_query_parse(first->text.c_str());
