@@ -163,6 +163,7 @@ int advise(const AdviseOptions& options) {
     if (!options.log_files.empty()) {
         WorkloadReadOptions read_options;
         read_options.log = log_read_options(options.log_format, options.log_line_prefix);
+        read_options.log.max_line_bytes = options.max_statement_bytes;
         workload = read_workload(options.log_files, read_options);
         damaged_log = report_workload_sources(*workload);
     }
@@ -267,7 +268,7 @@ void add_advise_command(CLI::App& app, Action& action) {
                         "Report nothing on this table (schema.table, repeatable)");
     command
         ->add_option("--max-statement-bytes", options->max_statement_bytes,
-                     "Skip (with a warning) any statement longer than this")
+                     "Skip (with a warning) any statement (schema or log) longer than this")
         ->capture_default_str();
     command->add_option("--dialect", options->dialect, "Schema dialect: auto, postgresql, sqlite")
         ->check(CLI::IsMember({"auto", "postgresql", "sqlite"}))
