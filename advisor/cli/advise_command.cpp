@@ -75,13 +75,20 @@ std::set<std::string> baseline_keys(const std::string& path) {
         throw InputError(path, 0, "is not an `advise --format json` report (no \"findings\" list)");
     }
     std::set<std::string> keys;
-    for (const auto& item : report["findings"]) {
-        Finding finding;
-        finding.rule = item.value("rule", "");
-        finding.table = item.value("table", "");
-        finding.index = item.value("index", "");
-        finding.columns = item.value("columns", std::vector<std::string>{});
-        keys.insert(finding_key(finding));
+    try {
+        for (const auto& item : report["findings"]) {
+            Finding finding;
+            finding.rule = item.value("rule", "");
+            finding.table = item.value("table", "");
+            finding.index = item.value("index", "");
+            finding.columns = item.value("columns", std::vector<std::string>{});
+            keys.insert(finding_key(finding));
+        }
+    } catch (const nlohmann::json::exception& e) {
+        // A finding whose fields have other types (a number for "rule", a list of lists for
+        // "columns") is not one we wrote.
+        throw InputError(path, 0,
+                         std::string("is not an `advise --format json` report: ") + e.what());
     }
     return keys;
 }
