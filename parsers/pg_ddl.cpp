@@ -2,6 +2,7 @@
 
 #include "advisor/errors.hpp"
 #include "parsers/input_file.hpp"
+#include "parsers/logs/log_input.hpp"
 #include "parsers/pg_tree.hpp"
 #include "parsers/sql_script.hpp"
 
@@ -1499,6 +1500,7 @@ void read_postgres_ddl(std::istream& input, const std::string& file, Catalog& ca
     std::size_t parsed = 0;
     std::size_t failed = 0;
     std::optional<advisor::CatalogWarning> first_failure;
+    bool warned_encoding = false;
     while (auto statement = reader.next()) {
         if (reader.saw_nul_byte()) {
             // SQL text never holds a NUL byte (PostgreSQL rejects one in a query string): what
@@ -1513,6 +1515,14 @@ void read_postgres_ddl(std::istream& input, const std::string& file, Catalog& ca
                                             std::to_string(options.max_statement_bytes) + ")"});
             ++failed;
             continue;
+        }
+        if (!warned_encoding && !logs::valid_utf8(statement->text)) {
+            // Read as is (PostgreSQL compares names byte by byte); output shows U+FFFD.
+            warned_encoding = true;
+            catalog.warnings.push_back(
+                {{file, statement->line},
+                 "invalid UTF-8 (text in another encoding?): names are shown with U+FFFD; this "
+                 "warning is given once per file"});
         }
         pg::ParseOutcome outcome = pg::parse(statement->text);
         if (outcome.error) {
