@@ -16,6 +16,9 @@ namespace {
 // bytes, as in `-(-(`, `1+1+`), which libpg_query's parser and output code handle in a few MB
 // of stack.
 constexpr std::size_t unscanned_statement_bytes = 8 * 1024;
+// A level of nesting is a node: a Node message around the node's own message (A_Expr,
+// SelectStmt ...); some chains skip the Node (a UNION's operands are SelectStmt messages).
+constexpr std::size_t max_message_depth = 2 * max_nesting_depth;
 // The nesting bound above which a statement is not parsed: well within what libpg_query needs
 // (some hundred bytes of stack per level) on an 8 MB main-thread stack.
 constexpr std::size_t max_nesting_bound = 5000;
@@ -25,7 +28,8 @@ constexpr std::size_t max_nesting_bound = 5000;
 // of one list item: every node consumes at least one token, and list items (separated by `,`)
 // are siblings, not nested. AND, OR and the arms of CASE (WHEN, THEN, ELSE) are flattened by
 // the grammar into one node's list too (makeAndExpr, makeOrExpr), so they separate items as
-// well; set operations and joins chain across a level's items, so they add to the whole level.
+// well; set operations and joins separate their operands but nest one node each, across the
+// level's items, so they add to the whole level.
 std::size_t nesting_bound(const PgQuery__ScanResult& scan) {
     struct Level {
         int closer = 0; // token that ends the level
@@ -79,8 +83,12 @@ std::size_t nesting_bound(const PgQuery__ScanResult& scan) {
         case PG_QUERY__TOKEN__INTERSECT:
         case PG_QUERY__TOKEN__EXCEPT:
         case PG_QUERY__TOKEN__JOIN:
+            // (a UNION b) UNION c, (a JOIN b ON x) JOIN c ON y: one node per operator above
+            // operands that are bounded on their own.
+            level.deepest_item = std::max(level.deepest_item, level.item_tokens + level.item_child);
+            level.item_tokens = 0;
+            level.item_child = 0;
             ++level.chained;
-            ++level.item_tokens;
             break;
         default:
             ++level.item_tokens;
@@ -95,15 +103,15 @@ std::size_t nesting_bound(const PgQuery__ScanResult& scan) {
     return levels.front().bound();
 }
 
-// The nesting depth of a packed protobuf message, read without recursion, guided by the message
-// descriptors (a length-delimited field is a nested message or bytes). Stops counting past
-// `limit`. Counts nested Node messages, the unit of max_nesting_depth.
-std::size_t packed_node_depth(const uint8_t* data, std::size_t size, std::size_t limit) {
+// The nesting depth of a packed protobuf message (messages within messages), read without
+// recursion, guided by the message descriptors (a length-delimited field is a nested message or
+// bytes). Stops counting past `limit`.
+std::size_t packed_message_depth(const uint8_t* data, std::size_t size, std::size_t limit) {
     struct Frame {
         const ProtobufCMessageDescriptor* descriptor;
         const uint8_t* position;
         const uint8_t* end;
-        std::size_t nodes; // Node messages from the root to this one
+        std::size_t depth;
     };
     const auto read_varint = [](const uint8_t*& p, const uint8_t* end, std::uint64_t& value) {
         value = 0;
@@ -154,13 +162,12 @@ std::size_t packed_node_depth(const uint8_t* data, std::size_t size, std::size_t
             if (field != nullptr && field->type == PROTOBUF_C_TYPE_MESSAGE) {
                 const auto* child =
                     static_cast<const ProtobufCMessageDescriptor*>(field->descriptor);
-                const std::size_t nodes =
-                    frame.nodes + (child == &pg_query__node__descriptor ? 1 : 0);
-                deepest = std::max(deepest, nodes);
+                const std::size_t depth = frame.depth + 1;
+                deepest = std::max(deepest, depth);
                 if (deepest > limit) {
                     return deepest;
                 }
-                stack.push_back({child, begin, begin + value, nodes}); // `frame` is now stale
+                stack.push_back({child, begin, begin + value, depth}); // `frame` is now stale
             }
             break;
         }
@@ -219,8 +226,8 @@ ParseOutcome parse(const std::string& sql) {
         outcome.error = ParseError{
             explain_parse_error(raw.error->message ? raw.error->message : "syntax error"),
             raw.error->cursorpos};
-    } else if (packed_node_depth(reinterpret_cast<const uint8_t*>(raw.parse_tree.data),
-                                 raw.parse_tree.len, max_nesting_depth) > max_nesting_depth) {
+    } else if (packed_message_depth(reinterpret_cast<const uint8_t*>(raw.parse_tree.data),
+                                    raw.parse_tree.len, max_message_depth) > max_message_depth) {
         // protobuf-c unpacks (and frees) nested messages recursively: check before it does.
         outcome.error = ParseError{too_deep_message(), 0};
     } else {

@@ -356,11 +356,11 @@ bool LineReader::next(std::string_view& line) {
             static_cast<const char*>(std::memchr(buffer_.data() + scanned, '\n', end_ - scanned));
         if (newline != nullptr) {
             const std::size_t length = static_cast<std::size_t>(newline - buffer_.data()) - begin_;
-            ++line_number_;
-            if (length > max_line_bytes_ &&
+            if ((too_long_ || length > max_line_bytes_) &&
                 std::memchr(buffer_.data() + begin_, '\0', length) != nullptr) {
                 return stop_at_binary_data();
             }
+            ++line_number_;
             if (too_long_) {
                 skipped_bytes_ += length + 1;
                 line = std::string_view();
