@@ -10,6 +10,7 @@
 #include "parsers/pg_tree.hpp"
 #include "parsers/query_facts.hpp"
 #include "parsers/sql_script.hpp"
+#include "tests/logs/test_support.hpp"
 
 #include <doctest/doctest.h>
 #include <filesystem>
@@ -253,4 +254,31 @@ TEST_CASE("a FIFO that nothing writes to reads as empty at once; devices are ref
                          advisor::InputError);
     CHECK_THROWS_WITH_AS(parsers::open_input(dir.file("")),
                          doctest::Contains("is a directory, expected a file"), advisor::InputError);
+}
+
+TEST_CASE("a pg_stat_statements JSON array over 64 times the statement limit is not held") {
+    std::string rows = "[\n";
+    for (int i = 0; i < 200; ++i) {
+        rows += R"({"query": "SELECT )" + std::to_string(i) + R"(", "calls": 1},)" + "\n";
+    }
+    rows += R"({"query": "SELECT 1", "calls": 1}])" + std::string("\n");
+    const logs_test::TempLog log("pgss.json", rows);
+    parsers::logs::LogReadOptions options;
+    options.max_line_bytes = 64; // the array may hold 4 KB; it holds 8 KB
+    auto reader = parsers::logs::open_log_reader(log.path(), options);
+    parsers::logs::Statement statement;
+    CHECK_FALSE(reader->next(statement));
+    REQUIRE(reader->source().damage());
+    REQUIRE(reader->problems().size() == 1);
+    CHECK(reader->problems()[0].message.find("export pg_stat_statements as CSV") !=
+          std::string::npos);
+
+    options.max_line_bytes = 1 << 20; // the same file under the default limit is read
+    auto whole = parsers::logs::open_log_reader(log.path(), options);
+    int statements = 0;
+    while (whole->next(statement)) {
+        ++statements;
+    }
+    CHECK(statements == 201);
+    CHECK_FALSE(whole->source().damage());
 }
