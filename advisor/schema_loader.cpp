@@ -7,7 +7,7 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
+#include <string_view>
 
 namespace advisor {
 
@@ -19,14 +19,28 @@ enum class SchemaInput { postgres_ddl, sqlite_database, sqlite_ddl };
 // SET lines decide within the first few lines.
 constexpr std::size_t dialect_sniff_bytes = 16 << 20;
 
-// The first dialect_sniff_bytes of a regular file (no bigger buffer than the file needs).
+// The first dialect_sniff_bytes of a regular file (no bigger buffer than the file needs), cut at
+// the first NUL byte: text stops there (the reader then says where the binary data starts), and
+// a sparse file's hole is not read.
 std::string read_head(const std::string& path) {
-    std::ifstream input = parsers::open_input(path);
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(path, ec);
-    std::string head(ec ? 0 : std::min<std::uintmax_t>(size, dialect_sniff_bytes), '\0');
-    input.read(head.data(), static_cast<std::streamsize>(head.size()));
-    head.resize(static_cast<std::size_t>(input.gcount()));
+    const auto input = parsers::open_input(path);
+    std::string head(std::min<std::uint64_t>(input->size(), dialect_sniff_bytes), '\0');
+    std::size_t filled = 0;
+    while (filled < head.size()) {
+        const std::size_t want = std::min<std::size_t>(head.size() - filled, 1 << 16);
+        input->read(head.data() + filled, static_cast<std::streamsize>(want));
+        const auto got = static_cast<std::size_t>(input->gcount());
+        const auto nul = std::string_view(head.data() + filled, got).find('\0');
+        if (nul != std::string_view::npos) {
+            filled += nul;
+            break;
+        }
+        filled += got;
+        if (got < want) {
+            break;
+        }
+    }
+    head.resize(filled);
     return head;
 }
 
@@ -46,20 +60,24 @@ SchemaInput classify(const std::string& path, const std::string& dialect) {
         // message from the reader.
         return dialect == "sqlite" ? SchemaInput::sqlite_ddl : SchemaInput::postgres_ddl;
     }
-    const std::string head = read_head(path);
-    if (parsers::has_sqlite_header(head)) {
+    const std::string first = parsers::sniff(path, 4096);
+    if (parsers::has_sqlite_header(first)) {
         return SchemaInput::sqlite_database;
     }
     if (dialect == "sqlite") {
         return SchemaInput::sqlite_ddl;
     }
-    if (has_sqlite_extension(path) && (head.empty() || parsers::looks_binary(head))) {
+    if (has_sqlite_extension(path) && (first.empty() || parsers::looks_binary(first))) {
         throw InputError(path, 0,
-                         head.empty() ? "is empty: not a SQLite database (no \"SQLite format 3\" "
-                                        "header) and no SQL text"
-                                      : "is not a SQLite database (it does not start with "
-                                        "\"SQLite format 3\") and not SQL text");
+                         first.empty() ? "is empty: not a SQLite database (no \"SQLite format 3\" "
+                                         "header) and no SQL text"
+                                       : "is not a SQLite database (it does not start with "
+                                         "\"SQLite format 3\") and not SQL text");
     }
+    if (parsers::looks_binary(first)) {
+        return SchemaInput::postgres_ddl; // the DDL reader says where the binary data is
+    }
+    const std::string head = read_head(path);
     return parsers::guess_ddl_dialect(head).dialect == "sqlite" ? SchemaInput::sqlite_ddl
                                                                 : SchemaInput::postgres_ddl;
 }

@@ -3,6 +3,7 @@
 #include "advisor/errors.hpp"
 #include "parsers/input_file.hpp"
 
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <vector>
@@ -30,12 +31,25 @@ double parse_rows(const std::string& text, const std::string& path, int line) {
     throw InputError(path, line, "expected a row count, found '" + text + "'");
 }
 
+// The first of `keys` that `object` holds as a string. A value of another type is no match, so
+// that a number where a name belongs is reported as such, not as a JSON type error.
+const std::string* find_string(const nlohmann::json& object,
+                               std::initializer_list<const char*> keys) {
+    for (const char* key : keys) {
+        const auto found = object.find(key);
+        if (found != object.end() && found->is_string()) {
+            return found->get_ptr<const std::string*>();
+        }
+    }
+    return nullptr;
+}
+
 } // namespace
 
 std::map<std::string, double> load_table_stats(const std::string& path) {
-    std::ifstream input = parsers::open_input(path);
+    const auto input = parsers::open_input(path);
     std::stringstream buffer;
-    buffer << input.rdbuf();
+    buffer << input->rdbuf();
     const std::string text = buffer.str();
     std::map<std::string, double> rows;
     const auto first = text.find_first_not_of(" \t\r\n");
@@ -44,14 +58,23 @@ std::map<std::string, double> load_table_stats(const std::string& path) {
         if (json.is_discarded() || !json.is_array()) {
             throw InputError(path, 0, "is not a JSON array of {schema, table, rows} objects");
         }
+        std::size_t index = 0;
         for (const auto& item : json) {
-            const std::string table = item.value("table", item.value("relname", std::string()));
-            const auto count =
-                item.contains("rows") ? item["rows"] : item.value("reltuples", nlohmann::json());
-            if (table.empty() || !count.is_number()) {
-                throw InputError(path, 0, "each object needs \"table\" and a numeric \"rows\"");
+            ++index;
+            const auto* table =
+                item.is_object() ? find_string(item, {"table", "relname"}) : nullptr;
+            const auto* schema = item.is_object() ? find_string(item, {"schema"}) : nullptr;
+            const auto count = !item.is_object()       ? nlohmann::json()
+                               : item.contains("rows") ? item["rows"]
+                                                       : item.value("reltuples", nlohmann::json());
+            if (table == nullptr || table->empty() || !count.is_number()) {
+                throw InputError(path, 0,
+                                 "object " + std::to_string(index) +
+                                     ": each object needs a string \"table\" and a numeric "
+                                     "\"rows\"");
             }
-            rows[qualified(item.value("schema", std::string()), table)] = count.get<double>();
+            rows[qualified(schema != nullptr ? *schema : std::string(), *table)] =
+                count.get<double>();
         }
         return rows;
     }

@@ -1,5 +1,6 @@
 #include "advisor/workload.hpp"
 
+#include "parsers/input_file.hpp"
 #include "parsers/logs/log_reader.hpp"
 #include "parsers/pg_tree.hpp"
 
@@ -472,13 +473,20 @@ struct WorkloadBuilder::State {
     std::uint64_t pg_query_calls = 0;
     std::uint64_t since_sweep = 0;
     double latest_ms = NAN;
+    std::optional<std::string> shape_parse_error; // of the last new shape
 
     Fingerprinted fingerprint(const std::string& text) {
         ++pg_query_calls;
         Fingerprinted result;
+        // libpg_query's normalizer and parser, which run next, recurse as deep as the statement.
+        if (auto problem = parsers::pg::nesting_problem(text)) {
+            result.error = std::move(*problem);
+            return result;
+        }
         PgQueryFingerprintResult raw = pg_query_fingerprint(text.c_str());
         if (raw.error != nullptr) {
-            result.error = raw.error->message ? raw.error->message : "syntax error";
+            result.error = parsers::pg::explain_parse_error(raw.error->message ? raw.error->message
+                                                                               : "syntax error");
         } else {
             result.ok = true;
             result.value = raw.fingerprint;
@@ -517,6 +525,8 @@ struct WorkloadBuilder::State {
         }
         ++pg_query_calls;
         const parsers::pg::ParseOutcome parsed = parsers::pg::parse(text);
+        // Fingerprinting accepted it, but the tree can still be too deep to unpack.
+        shape_parse_error = parsed.error ? std::optional(parsed.error->message) : std::nullopt;
         if (!parsed.error && parsed.tree.size() > 0) {
             const parsers::pg::Node* node = parsed.tree.statement_node(0);
             shape.statement_kind = std::string(parsers::pg::node_kind(node));
@@ -875,7 +885,11 @@ struct WorkloadBuilder::State {
             CacheEntry entry;
             entry.first_literals = key.literals_hash;
             if (fingerprinted.ok) {
+                shape_parse_error.reset();
                 entry.shape = shape_for(fingerprinted, statement.text);
+                if (shape_parse_error) {
+                    error(statement, "cannot analyse the statement: " + *shape_parse_error);
+                }
             } else {
                 if (!statement.parse_problem_reported) {
                     error(statement, "cannot parse the statement: " + fingerprinted.error);
@@ -1050,7 +1064,7 @@ Workload read_workload(const std::vector<std::string>& paths, const WorkloadRead
     // A missing or unreadable file stops the run before any work (readers open one at a time,
     // so many inputs do not hold many buffers).
     for (const auto& path : paths) {
-        parsers::logs::open_byte_source(path);
+        parsers::check_input(path);
     }
     Statement statement;
     for (const auto& path : paths) {

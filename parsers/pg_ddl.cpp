@@ -2,10 +2,12 @@
 
 #include "advisor/errors.hpp"
 #include "parsers/input_file.hpp"
+#include "parsers/logs/log_input.hpp"
 #include "parsers/pg_tree.hpp"
 #include "parsers/sql_script.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -1481,7 +1483,11 @@ void check_readable_head(const std::string& head, const std::string& file) {
         throw advisor::InputError(file, 0, "is gzip-compressed; decompress it first (gunzip)");
     }
     if (looks_binary(head)) {
-        throw advisor::InputError(file, 0, "holds binary data, expected SQL text");
+        const int nul_line = line_of_first_nul(head);
+        throw advisor::InputError(
+            file, nul_line,
+            nul_line > 0 ? "holds binary data (a NUL byte), expected SQL text"
+                         : "holds binary data (mostly control bytes), expected SQL text");
     }
 }
 
@@ -1494,7 +1500,14 @@ void read_postgres_ddl(std::istream& input, const std::string& file, Catalog& ca
     std::size_t parsed = 0;
     std::size_t failed = 0;
     std::optional<advisor::CatalogWarning> first_failure;
+    bool warned_encoding = false;
     while (auto statement = reader.next()) {
+        if (reader.saw_nul_byte()) {
+            // SQL text never holds a NUL byte (PostgreSQL rejects one in a query string): what
+            // follows is binary data, or a hole in a sparse file, so reading stops here.
+            throw advisor::InputError(file, reader.first_nul_line(),
+                                      "holds binary data (a NUL byte), expected SQL text");
+        }
         if (statement->too_long) {
             catalog.warnings.push_back({{file, statement->line},
                                         "statement of " + std::to_string(statement->bytes) +
@@ -1502,6 +1515,14 @@ void read_postgres_ddl(std::istream& input, const std::string& file, Catalog& ca
                                             std::to_string(options.max_statement_bytes) + ")"});
             ++failed;
             continue;
+        }
+        if (!warned_encoding && !logs::valid_utf8(statement->text)) {
+            // Read as is (PostgreSQL compares names byte by byte); output shows U+FFFD.
+            warned_encoding = true;
+            catalog.warnings.push_back(
+                {{file, statement->line},
+                 "invalid UTF-8 (text in another encoding?): names are shown with U+FFFD; this "
+                 "warning is given once per file"});
         }
         pg::ParseOutcome outcome = pg::parse(statement->text);
         if (outcome.error) {
@@ -1530,8 +1551,9 @@ void read_postgres_ddl(std::istream& input, const std::string& file, Catalog& ca
             }
         }
     }
-    if (reader.saw_nul_byte() && parsed == 0) {
-        throw advisor::InputError(file, 0, "holds binary data (NUL bytes), expected SQL text");
+    if (reader.saw_nul_byte()) {
+        throw advisor::InputError(file, reader.first_nul_line(),
+                                  "holds binary data (a NUL byte), expected SQL text");
     }
     if (parsed == 0 && failed == 0 && reader.meta_commands() == 0) {
         throw advisor::InputError(file, 0, "holds no SQL statements");
@@ -1546,12 +1568,17 @@ void read_postgres_ddl(std::istream& input, const std::string& file, Catalog& ca
 
 void read_postgres_ddl_file(const std::string& path, Catalog& catalog,
                             const DdlReadOptions& options) {
-    std::ifstream input = open_input(path);
-    std::error_code ec;
-    if (std::filesystem::is_regular_file(path, ec)) {
+    const auto input = open_input(path);
+    if (!input->is_pipe()) {
         check_readable_head(sniff(path, 4096), path);
+    } else if (input->peek() == std::char_traits<char>::eof()) {
+        throw advisor::InputError(path, 0, "is a pipe that gave no data (nothing writes to it)");
     }
-    read_postgres_ddl(input, path, catalog, options);
+    read_postgres_ddl(*input, path, catalog, options);
+    if (input->read_error() != 0) {
+        throw advisor::InputError(path, 0,
+                                  std::string("read error: ") + std::strerror(input->read_error()));
+    }
 }
 
 void apply_postgres_ddl(const std::string& sql, Catalog& catalog) {

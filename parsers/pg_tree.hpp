@@ -41,8 +41,28 @@ struct ParseOutcome {
     std::optional<ParseError> error;
 };
 
-// Parses SQL text (one or more statements). Never throws for bad SQL: the error is returned.
+// Parses SQL text (one or more statements). Never throws for bad SQL: the error is returned,
+// also for a statement nested deeper than max_nesting_depth (see nesting_problem()).
 ParseOutcome parse(const std::string& sql);
+
+// The deepest parse tree accepted, in nested nodes. The tree is unpacked and walked by recursive
+// code (protobuf-c, libpg_query's deparser, our walkers), which must not overflow the stack;
+// PostgreSQL itself stops at a few thousand levels (max_stack_depth, 2 MB by default), and
+// queries that applications send nest a few dozen levels.
+constexpr std::size_t max_nesting_depth = 1000;
+
+// Why `sql` must not be handed to libpg_query, or nullopt when it may be. libpg_query's parser
+// keeps its own stack in bounds for nesting that it must remember (10,000 nested parentheses
+// fail with "memory exhausted"), but a left-nested chain such as `1 + 1 + ... + 1` or
+// `a UNION b UNION ...` costs the parser nothing and builds a tree as deep as the chain is
+// long, which libpg_query's output code then walks recursively. Text up to 8 KB cannot nest
+// deep enough to matter; longer text is scanned (libpg_query's scanner, which does not
+// recurse) for an upper bound of its nesting.
+std::optional<std::string> nesting_problem(std::string_view sql);
+
+// A libpg_query error message made clearer: bison's "memory exhausted" means the statement
+// nests too deeply for PostgreSQL's parser.
+std::string explain_parse_error(std::string message);
 
 // The protobuf message name of a node, e.g. "CreateStmt", "SelectStmt".
 std::string_view node_kind(const Node* node);

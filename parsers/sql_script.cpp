@@ -56,8 +56,22 @@ int SqlScriptReader::get() {
     } else if (c != ' ' && c != '\t' && c != '\r') {
         at_line_start_ = false;
     }
-    if (c == 0) {
+    if (c != 0) {
+        nul_run_ = 0;
+        return c;
+    }
+    if (!saw_nul_) {
         saw_nul_ = true;
+        first_nul_line_ = line_;
+    }
+    if (nul_run_++ == 0) {
+        nul_run_line_ = line_;
+    }
+    if (nul_run_ > max_statement_bytes_) {
+        binary_stop_line_ = nul_run_line_;
+        eof_ = true;
+        buffer_.clear();
+        position_ = 0;
     }
     return c;
 }

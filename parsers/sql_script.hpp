@@ -32,6 +32,12 @@ public:
     std::size_t meta_commands() const { return meta_commands_; }
     int line() const { return line_; }
     bool saw_nul_byte() const { return saw_nul_; }
+    // Line of the first NUL byte, 0 when none.
+    int first_nul_line() const { return first_nul_line_; }
+    // A run of NUL bytes longer than max_statement_bytes is binary data (or a sparse file's
+    // hole), not SQL: reading stops there as if the input ended. The line where the run starts,
+    // 0 when reading did not stop so.
+    int binary_stop_line() const { return binary_stop_line_; }
 
 private:
     bool fill();
@@ -49,6 +55,10 @@ private:
     bool at_line_start_ = true;
     std::size_t meta_commands_ = 0;
     bool saw_nul_ = false;
+    int first_nul_line_ = 0;
+    std::size_t nul_run_ = 0;
+    int nul_run_line_ = 0;
+    int binary_stop_line_ = 0;
     ScriptStatement current_;
     bool started_ = false;
 };

@@ -6,6 +6,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <fstream>
@@ -1184,20 +1185,33 @@ SqliteDdlLoader::SqliteDdlLoader(Catalog& catalog, const SqliteReadOptions& opti
 SqliteDdlLoader::~SqliteDdlLoader() = default;
 
 void SqliteDdlLoader::apply_file(const std::string& path) {
-    std::ifstream input = open_input(path);
-    std::string text((std::istreambuf_iterator<char>(input)), std::istreambuf_iterator<char>());
-    if (input.bad()) {
-        throw InputError(path, 0, "cannot read");
+    const auto input = open_input(path);
+    // Read in blocks and stop at the first NUL byte: SQL text never holds one, and a sparse or
+    // binary file must not be read whole to say so.
+    std::string text;
+    std::vector<char> block(1 << 16);
+    for (;;) {
+        input->read(block.data(), static_cast<std::streamsize>(block.size()));
+        const std::string_view got(block.data(), static_cast<std::size_t>(input->gcount()));
+        if (got.empty()) {
+            break;
+        }
+        if (text.empty() && has_sqlite_header(got)) {
+            throw InputError(path, 0,
+                             "is a SQLite database file; give it on its own (it holds the whole "
+                             "schema), not with other schema files");
+        }
+        if (const auto nul = got.find('\0'); nul != std::string_view::npos) {
+            text.append(got.substr(0, nul));
+            throw InputError(path, static_cast<int>(1 + std::count(text.begin(), text.end(), '\n')),
+                             "is neither a SQLite database (it does not start with \"SQLite "
+                             "format 3\") nor SQL text (it holds a NUL byte)");
+        }
+        text.append(got);
     }
-    if (has_sqlite_header(text)) {
+    if (input->read_error() != 0) {
         throw InputError(path, 0,
-                         "is a SQLite database file; give it on its own (it holds the whole "
-                         "schema), not with other schema files");
-    }
-    if (text.find('\0') != std::string::npos) {
-        throw InputError(path, 0,
-                         "is neither a SQLite database (it does not start with \"SQLite format "
-                         "3\") nor SQL text (it holds NUL bytes)");
+                         std::string("cannot read: ") + std::strerror(input->read_error()));
     }
     apply(text, path);
 }

@@ -84,13 +84,20 @@ std::set<std::string> baseline_keys(const std::string& path) {
         throw InputError(path, 0, "is not an `advise --format json` report (no \"findings\" list)");
     }
     std::set<std::string> keys;
-    for (const auto& item : report["findings"]) {
-        Finding finding;
-        finding.rule = item.value("rule", "");
-        finding.table = item.value("table", "");
-        finding.index = item.value("index", "");
-        finding.columns = item.value("columns", std::vector<std::string>{});
-        keys.insert(finding_key(finding));
+    try {
+        for (const auto& item : report["findings"]) {
+            Finding finding;
+            finding.rule = item.value("rule", "");
+            finding.table = item.value("table", "");
+            finding.index = item.value("index", "");
+            finding.columns = item.value("columns", std::vector<std::string>{});
+            keys.insert(finding_key(finding));
+        }
+    } catch (const nlohmann::json::exception& e) {
+        // A finding whose fields have other types (a number for "rule", a list of lists for
+        // "columns") is not one we wrote.
+        throw InputError(path, 0,
+                         std::string("is not an `advise --format json` report: ") + e.what());
     }
     return keys;
 }
@@ -205,6 +212,7 @@ int advise(const AdviseOptions& options) {
         read_options.log = log_read_options(options.log_format, options.log_line_prefix);
         read_options.workload = options.workload;
         read_options.log.sql_dialect = catalog.dialect; // a .sql log speaks the schema's dialect
+        read_options.log.max_line_bytes = options.max_statement_bytes;
         workload = read_workload(options.log_files, read_options);
         damaged_log = report_workload_sources(*workload);
     }
@@ -318,7 +326,7 @@ void add_advise_command(CLI::App& app, Action& action) {
                         "Report nothing on this table (schema.table, repeatable)");
     command
         ->add_option("--max-statement-bytes", options->max_statement_bytes,
-                     "Skip (with a warning) any statement longer than this")
+                     "Skip (with a warning) any statement (schema or log) longer than this")
         ->capture_default_str();
     command->add_option("--dialect", options->dialect, "Schema dialect: auto, postgresql, sqlite")
         ->check(CLI::IsMember({"auto", "postgresql", "sqlite"}))

@@ -170,9 +170,11 @@ void add_workload_command(CLI::App& app, Action& action) {
                      "Shapes to list, by total time (0 = all; json lists all unless given)")
         ->each([options](const std::string&) { options->top_given = true; })
         ->capture_default_str();
+    // --max-line-bytes is the option's first name, kept for scripts that use it; advise and
+    // schema call the same limit --max-statement-bytes.
     command
-        ->add_option("--max-line-bytes", options->max_line_bytes,
-                     "Skip (with a warning) any log line or entry longer than this")
+        ->add_option("--max-statement-bytes,--max-line-bytes", options->max_line_bytes,
+                     "Skip (with a warning) any statement, log line or entry longer than this")
         ->capture_default_str();
     add_session_options(*command, options->workload);
     command->callback(

@@ -2,26 +2,34 @@
 
 #include "advisor/errors.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 namespace advisor {
 
-kainjow::mustache::data to_mustache(const nlohmann::json& value) {
+namespace {
+
+kainjow::mustache::data to_mustache(const nlohmann::json& value, std::size_t depth) {
     using kainjow::mustache::data;
+    if (depth > max_template_depth) {
+        throw std::length_error("template data nests deeper than " +
+                                std::to_string(max_template_depth) + " levels");
+    }
     switch (value.type()) {
     case nlohmann::json::value_t::object: {
         data object{data::type::object};
         for (const auto& [key, item] : value.items()) {
-            object.set(key, to_mustache(item));
+            object.set(key, to_mustache(item, depth + 1));
         }
         return object;
     }
     case nlohmann::json::value_t::array: {
         data list{data::type::list};
         for (const auto& item : value) {
-            list.push_back(to_mustache(item));
+            list.push_back(to_mustache(item, depth + 1));
         }
         return list;
     }
@@ -34,6 +42,56 @@ kainjow::mustache::data to_mustache(const nlohmann::json& value) {
         return data{false};
     default:
         return data{value.dump()}; // numbers: the shortest text that reads back the same value
+    }
+}
+
+} // namespace
+
+kainjow::mustache::data to_mustache(const nlohmann::json& value) {
+    return to_mustache(value, 0);
+}
+
+void check_template_nesting(const std::string& text, const std::string& origin) {
+    std::string open = "{{";
+    std::string close = "}}";
+    std::size_t depth = 0;
+    std::size_t position = 0;
+    while ((position = text.find(open, position)) != std::string::npos) {
+        const std::size_t tag = position + open.size();
+        std::size_t end = text.find(close, tag);
+        if (end == std::string::npos) {
+            return; // kainjow reports the unclosed tag
+        }
+        const char kind = tag < text.size() ? text[tag] : '\0';
+        if (kind == '{' && close == "}}" && text.compare(end, 3, "}}}") == 0) {
+            ++end; // {{{name}}}
+        }
+        if (kind == '#' || kind == '^') {
+            if (++depth > max_template_depth) {
+                const auto line =
+                    1 + std::count(text.begin(), text.begin() + static_cast<long>(position), '\n');
+                throw InputError(origin, static_cast<int>(line),
+                                 "template sections nest deeper than " +
+                                     std::to_string(max_template_depth) + " levels");
+            }
+        } else if (kind == '/' && depth > 0) {
+            --depth;
+        } else if (kind == '=') {
+            // {{=<% %>=}} sets new delimiters.
+            std::istringstream delimiters(text.substr(tag + 1, end - tag - 1));
+            std::string new_open;
+            std::string new_close;
+            delimiters >> new_open >> new_close;
+            if (new_close.ends_with('=')) {
+                new_close.pop_back();
+            }
+            if (new_open.empty() || new_close.empty()) {
+                return; // kainjow reports the bad tag
+            }
+            open = new_open;
+            close = new_close;
+        }
+        position = end + close.size();
     }
 }
 
@@ -145,6 +203,7 @@ std::pair<std::string, std::string> TemplateSet::source(const std::string& name)
 std::string TemplateSet::render(const std::string& name, const nlohmann::json& data,
                                 TemplateEscape escape) const {
     const auto [text, origin] = source(name);
+    check_template_nesting(text, origin);
     kainjow::mustache::mustache tmpl{strip_standalone_tag_lines(text)};
     if (!tmpl.is_valid()) {
         throw InputError(origin, 0, "template does not parse: " + tmpl.error_message());

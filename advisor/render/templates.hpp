@@ -14,8 +14,17 @@ namespace advisor {
 const std::map<std::string, std::string>& builtin_templates();
 
 // The one adapter: JSON values to Mustache data. Objects become sections with keys, arrays
-// lists, strings and numbers text, booleans truthiness, null falsy.
+// lists, strings and numbers text, booleans truthiness, null falsy. Throws std::length_error
+// for data nested deeper than max_template_depth (the conversion, and kainjow's data, recurse).
 kainjow::mustache::data to_mustache(const nlohmann::json& value);
+
+// Deepest nesting of template data and of template sections. Our templates nest a few levels;
+// kainjow parses and renders sections recursively (and in time quadratic in their depth).
+constexpr std::size_t max_template_depth = 100;
+
+// Throws InputError naming `origin` and the line when the template's sections ({{#x}}, {{^x}})
+// nest deeper than max_template_depth.
+void check_template_nesting(const std::string& text, const std::string& origin);
 
 // Applies the Mustache spec's standalone-tag rule (a line holding only section tags leaves no
 // blank line) before kainjow renders, since kainjow does not.

@@ -6,6 +6,7 @@
 #include "parsers/logs/pgss_reader.hpp"
 #include "parsers/logs/sql_reader.hpp"
 #include "parsers/logs/sqlalchemy_reader.hpp"
+#include "parsers/pg_tree.hpp"
 #include "parsers/sql_script.hpp"
 #include "parsers/sqlite_query.hpp"
 
@@ -173,7 +174,7 @@ bool looks_like_sql(std::string_view head, const LogReadOptions& options) {
     std::istringstream input{std::string(head)};
     SqlScriptReader script(input, head.size() + 1);
     const auto first = script.next();
-    if (!first || first->text.empty()) {
+    if (!first || first->text.empty() || pg::nesting_problem(first->text)) {
         return false;
     }
     const std::string text =
@@ -285,14 +286,21 @@ std::optional<DetectedFormat> detect_log_format(std::string_view head, std::stri
 }
 
 std::unique_ptr<LogReader> open_log_reader(const std::string& path, const LogReadOptions& options) {
-    const std::string head = read_head(path, head_bytes);
+    // One open and one read of the head, which goes back in front of the source: a pipe can be
+    // read once only.
+    auto source = open_byte_source(path);
+    std::string head = read_up_to(*source, head_bytes);
     if (head.empty()) {
-        throw advisor::InputError(path, 0, "is empty: no log to read");
+        throw advisor::InputError(path, 0,
+                                  source->pipe() ? "is a pipe that gave no data (nothing writes "
+                                                   "to it)"
+                                                 : "is empty: no log to read");
     }
-    if (mostly_binary(head.substr(0, 8192))) {
+    if (mostly_binary(std::string_view(head).substr(0, 8192))) {
         throw advisor::InputError(path, 0, "holds binary data, not a text log");
     }
-    return open_log_reader(open_byte_source(path), head, options);
+    const std::string detection_head = head;
+    return open_log_reader(put_back(std::move(head), std::move(source)), detection_head, options);
 }
 
 std::unique_ptr<LogReader> open_log_reader(std::unique_ptr<ByteSource> source,
@@ -332,6 +340,7 @@ std::unique_ptr<LogReader> open_log_reader(std::unique_ptr<ByteSource> source,
         description += ", " + reader->source().compression() + "-compressed";
     }
     reader->set_description(std::move(description));
+    reader->set_head(head);
     return reader;
 }
 

@@ -15,6 +15,11 @@ std::string text_of(const nlohmann::json& object, const char* key) {
     if (found->is_string()) {
         return found->get<std::string>();
     }
+    if (found->is_structured()) {
+        // PostgreSQL writes no field as an object or array; dump() would recurse as deep as
+        // the value nests (100,000 nested arrays overflowed the stack).
+        return std::string();
+    }
     return found->dump();
 }
 

@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <zlib.h>
 
 namespace parsers::logs {
@@ -19,25 +18,32 @@ constexpr std::size_t block_size = 1 << 20;
 
 class StreamByteSource : public ByteSource {
 public:
-    StreamByteSource(std::string name, std::ifstream stream, std::uint64_t size)
-        : stream_(std::move(stream)), size_(size) {
+    StreamByteSource(std::string name, std::unique_ptr<InputFile> input, std::string first_bytes)
+        : input_(std::move(input)), pending_(std::move(first_bytes)) {
         name_ = std::move(name);
+        pipe_ = input_->is_pipe();
     }
     std::size_t read(char* buffer, std::size_t size) override {
-        stream_.read(buffer, static_cast<std::streamsize>(size));
-        const auto got = static_cast<std::size_t>(stream_.gcount());
-        if (got == 0 && stream_.bad()) {
-            damage_ = "read error";
+        std::size_t got = std::min(size, pending_.size() - pending_used_);
+        std::memcpy(buffer, pending_.data() + pending_used_, got);
+        pending_used_ += got;
+        if (got < size) {
+            input_->read(buffer + got, static_cast<std::streamsize>(size - got));
+            got += static_cast<std::size_t>(input_->gcount());
+        }
+        if (got == 0 && input_->read_error() != 0) {
+            damage_ = std::string("read error: ") + std::strerror(input_->read_error());
         }
         consumed_ += got;
         return got;
     }
     std::uint64_t consumed() const override { return consumed_; }
-    std::uint64_t size_on_disk() const override { return size_; }
+    std::uint64_t size_on_disk() const override { return input_->size(); }
 
 private:
-    std::ifstream stream_;
-    std::uint64_t size_;
+    std::unique_ptr<InputFile> input_;
+    std::string pending_; // a pipe's first bytes, read to look for compression magic
+    std::size_t pending_used_ = 0;
     std::uint64_t consumed_ = 0;
 };
 
@@ -199,38 +205,70 @@ private:
     std::size_t position_ = 0;
 };
 
-std::string magic_bytes(std::ifstream& stream) {
-    std::string head(6, '\0');
-    stream.read(head.data(), static_cast<std::streamsize>(head.size()));
-    head.resize(static_cast<std::size_t>(stream.gcount()));
-    stream.clear();
-    stream.seekg(0);
-    return head;
-}
+// A source with bytes already read from it put back in front.
+class PutBackByteSource : public ByteSource {
+public:
+    PutBackByteSource(std::string head, std::unique_ptr<ByteSource> source)
+        : head_(std::move(head)), source_(std::move(source)) {
+        name_ = source_->name();
+        compressed_ = source_->compressed();
+        compression_ = source_->compression();
+        pipe_ = source_->pipe();
+        damage_ = source_->damage();
+    }
+    std::size_t read(char* buffer, std::size_t size) override {
+        if (used_ < head_.size()) {
+            const std::size_t got = std::min(size, head_.size() - used_);
+            std::memcpy(buffer, head_.data() + used_, got);
+            used_ += got;
+            return got;
+        }
+        const std::size_t got = source_->read(buffer, size);
+        damage_ = source_->damage();
+        return got;
+    }
+    std::uint64_t consumed() const override { return source_->consumed(); }
+    std::uint64_t size_on_disk() const override { return source_->size_on_disk(); }
+
+private:
+    std::string head_;
+    std::size_t used_ = 0;
+    std::unique_ptr<ByteSource> source_;
+};
 
 } // namespace
 
 std::unique_ptr<ByteSource> open_byte_source(const std::string& path) {
-    std::ifstream stream = open_input(path);
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(path, ec);
-    const std::uint64_t size_on_disk = ec ? 0 : size;
-    const std::string magic = magic_bytes(stream);
-    if (magic.starts_with("\x1f\x8b")) {
-        stream.close();
+    auto input = open_input(path);
+    // The magic bytes that tell gzip and bzip2 apart (a .gz name is not needed).
+    std::string magic(6, '\0');
+    input->read(magic.data(), static_cast<std::streamsize>(magic.size()));
+    magic.resize(static_cast<std::size_t>(input->gcount()));
+    const bool gzip = magic.starts_with("\x1f\x8b");
+    const bool bzip2 = magic.starts_with("BZh");
+    if ((gzip || bzip2) && input->is_pipe()) {
+        throw advisor::InputError(path, 0,
+                                  std::string("is a pipe carrying ") + (gzip ? "gzip" : "bzip2") +
+                                      "-compressed data; give the file itself, or decompress "
+                                      "into the pipe (zcat, bzcat)");
+    }
+    if (gzip) {
+        const std::uint64_t size = input->size();
+        input.reset();
         gzFile file = gzopen(path.c_str(), "rb");
         if (file == nullptr) {
             throw advisor::InputError(path, 0, "cannot open gzip file");
         }
-        return std::make_unique<GzipByteSource>(path, file, size_on_disk);
+        return std::make_unique<GzipByteSource>(path, file, size);
     }
-    if (magic.starts_with("BZh")) {
-        stream.close();
+    if (bzip2) {
+        const std::uint64_t size = input->size();
+        input.reset();
         FILE* file = std::fopen(path.c_str(), "rb");
         if (file == nullptr) {
             throw advisor::InputError(path, 0, "cannot open bzip2 file");
         }
-        return std::make_unique<Bzip2ByteSource>(path, file, size_on_disk);
+        return std::make_unique<Bzip2ByteSource>(path, file, size);
     }
     if (magic.starts_with("\xfd"
                           "7zXZ") ||
@@ -239,19 +277,31 @@ std::unique_ptr<ByteSource> open_byte_source(const std::string& path) {
                                   "xz/zstd-compressed input is not supported; decompress it first "
                                   "or recompress it with gzip");
     }
-    return std::make_unique<StreamByteSource>(path, std::move(stream), size_on_disk);
+    // A regular file goes back to its start; a pipe cannot, so its first bytes are kept.
+    if (!input->is_pipe()) {
+        input->clear();
+        input->seekg(0);
+        magic.clear();
+    }
+    return std::make_unique<StreamByteSource>(path, std::move(input), std::move(magic));
 }
 
 std::unique_ptr<ByteSource> memory_byte_source(std::string name, std::string content) {
     return std::make_unique<MemoryByteSource>(std::move(name), std::move(content));
 }
 
-std::string read_head(const std::string& path, std::size_t count) {
-    auto source = open_byte_source(path);
+std::unique_ptr<ByteSource> put_back(std::string head, std::unique_ptr<ByteSource> source) {
+    if (head.empty()) {
+        return source;
+    }
+    return std::make_unique<PutBackByteSource>(std::move(head), std::move(source));
+}
+
+std::string read_up_to(ByteSource& source, std::size_t count) {
     std::string head(count, '\0');
     std::size_t filled = 0;
     while (filled < count) {
-        const std::size_t got = source->read(head.data() + filled, count - filled);
+        const std::size_t got = source.read(head.data() + filled, count - filled);
         if (got == 0) {
             break;
         }
@@ -286,6 +336,16 @@ bool LineReader::fill() {
     return true;
 }
 
+bool LineReader::stop_at_binary_data() {
+    binary_stop_line_ = line_number_ + 1;
+    source_.set_damage("binary data (NUL bytes) in a line longer than the limit: the rest of the "
+                       "file was not read");
+    eof_ = true;
+    begin_ = end_ = 0;
+    too_long_ = false;
+    return false;
+}
+
 bool LineReader::next(std::string_view& line) {
     too_long_ = false;
     unterminated_ = false;
@@ -296,6 +356,10 @@ bool LineReader::next(std::string_view& line) {
             static_cast<const char*>(std::memchr(buffer_.data() + scanned, '\n', end_ - scanned));
         if (newline != nullptr) {
             const std::size_t length = static_cast<std::size_t>(newline - buffer_.data()) - begin_;
+            if ((too_long_ || length > max_line_bytes_) &&
+                std::memchr(buffer_.data() + begin_, '\0', length) != nullptr) {
+                return stop_at_binary_data();
+            }
             ++line_number_;
             if (too_long_) {
                 skipped_bytes_ += length + 1;
@@ -317,6 +381,9 @@ bool LineReader::next(std::string_view& line) {
             return true;
         }
         if (end_ - begin_ > max_line_bytes_) {
+            if (std::memchr(buffer_.data() + begin_, '\0', end_ - begin_) != nullptr) {
+                return stop_at_binary_data();
+            }
             // Over the limit and still no line end: drop what we hold and keep scanning.
             too_long_ = true;
             skipped_bytes_ += end_ - begin_;

@@ -28,23 +28,31 @@ public:
     bool compressed() const { return compressed_; }
     // "gzip" or "bzip2" for compressed input, else "".
     const std::string& compression() const { return compression_; }
+    // The input is a pipe (FIFO or process substitution): it can be read once only.
+    bool pipe() const { return pipe_; }
+    // For readers that stop early on data that is not a log (see LineReader).
+    void set_damage(std::string message) { damage_ = std::move(message); }
 
 protected:
     std::string name_;
     std::optional<std::string> damage_;
     bool compressed_ = false;
     std::string compression_;
+    bool pipe_ = false;
 };
 
 // Opens a file for reading; gzip and bzip2 are decompressed transparently. Throws
 // advisor::InputError for a missing file, a directory, an unreadable file, or a compression we
-// cannot read (bzip2, xz, zstd: the message says how to decompress it).
+// cannot read (xz, zstd: the message says how to decompress it). A pipe is read as it comes,
+// once; compressed data from a pipe is refused (the decompressors reopen the file by name).
 std::unique_ptr<ByteSource> open_byte_source(const std::string& path);
+// `source` with `head`, bytes already read from it, put back in front: format detection reads
+// the head once, so a pipe needs no second pass.
+std::unique_ptr<ByteSource> put_back(std::string head, std::unique_ptr<ByteSource> source);
+// Reads up to `count` bytes from `source` (fewer only at its end).
+std::string read_up_to(ByteSource& source, std::size_t count);
 // In-memory input (tests, and the text payloads of JSON log envelopes).
 std::unique_ptr<ByteSource> memory_byte_source(std::string name, std::string content);
-
-// The first `count` bytes of the (decompressed) content, for format detection.
-std::string read_head(const std::string& path, std::size_t count);
 
 class LineReader {
 public:
@@ -59,10 +67,15 @@ public:
     std::size_t skipped_bytes() const { return skipped_bytes_; }
     // The last line returned had no line end: the file ends mid-line (often a log cut short).
     bool unterminated() const { return unterminated_; }
+    // A line over the limit that holds NUL bytes is binary data (or a sparse file's hole), not
+    // a log line: next() then stops as if the input ended and marks the source damaged, so
+    // such a file is not read to its end. The line where that data starts, 0 when none.
+    int binary_stop_line() const { return binary_stop_line_; }
     ByteSource& source() { return source_; }
 
 private:
     bool fill();
+    bool stop_at_binary_data();
 
     ByteSource& source_;
     std::size_t max_line_bytes_;
@@ -74,6 +87,7 @@ private:
     bool too_long_ = false;
     bool unterminated_ = false;
     std::size_t skipped_bytes_ = 0;
+    int binary_stop_line_ = 0;
 };
 
 // True when `text` is valid UTF-8.

@@ -53,6 +53,9 @@ public:
     // What was read and how, e.g. "PostgreSQL stderr log, log_line_prefix '%m [%p] ' (inferred)".
     const std::string& description() const { return description_; }
     void set_description(std::string description) { description_ = std::move(description); }
+    // The first bytes of the input, as format detection saw them (the input itself is read
+    // once: it may be a pipe).
+    void set_head(std::string_view head) { head_ = std::string(head.substr(0, 4096)); }
     const std::string& file() const { return source_->name(); }
     const ByteSource& source() const { return *source_; }
 
@@ -67,6 +70,7 @@ protected:
 
     std::unique_ptr<ByteSource> source_;
     LogReadOptions options_;
+    std::string head_;
     ReadCounts counts_;
 
 private:

@@ -69,8 +69,7 @@ bool PgStatStatementsReader::next(Statement& statement) {
         started_ = true;
         // JSON starts with `[` or `{`; CSV with its header.
         char first = 0;
-        std::string head = read_head(source_->name(), 4096);
-        for (const char c : head) {
+        for (const char c : head_) {
             if (c != ' ' && c != '\n' && c != '\r' && c != '\t' && c != '\xEF' && c != '\xBB' &&
                 c != '\xBF') {
                 first = c;
@@ -113,9 +112,13 @@ bool PgStatStatementsReader::next(Statement& statement) {
         } else if (first == '[') {
             // A json_agg export is one value: read it whole (pg_stat_statements keeps at most
             // pg_stat_statements.max rows, 5000 by default).
+            // The whole value is held (and parsed into a DOM several times its size): bounded, so
+            // that a huge file is an error, not an exhausted memory.
+            const std::size_t max_content = 64 * options_.max_line_bytes;
             std::string content;
             std::string_view line;
-            while (lines_.next(line)) {
+            bool too_big = false;
+            while (!too_big && lines_.next(line)) {
                 ++counts_.lines;
                 if (lines_.too_long()) {
                     skip_line(lines_.line_number(), "line longer than the limit: skipped");
@@ -123,14 +126,26 @@ bool PgStatStatementsReader::next(Statement& statement) {
                 }
                 content.append(line);
                 content.push_back('\n');
+                too_big = content.size() > max_content;
             }
-            array_ = nlohmann::json::parse(content, nullptr, false);
-            if (!array_.is_array()) {
-                skip_line(1, "not a JSON array of pg_stat_statements rows");
-                counts_.skipped_lines += counts_.lines - 1;
+            if (too_big) {
+                source_->set_damage("a JSON array export over " + std::to_string(max_content) +
+                                    " bytes (64 times --max-statement-bytes) is not read: "
+                                    "export pg_stat_statements as CSV, which is read as a stream");
+                report(lines_.line_number(), *source_->damage());
                 array_ = nlohmann::json::array();
             } else {
-                counts_.statement_lines += counts_.lines;
+                if (source_->damage()) { // a gzip file cut short, binary data
+                    report(lines_.line_number() + 1, *source_->damage());
+                }
+                array_ = nlohmann::json::parse(content, nullptr, false);
+                if (!array_.is_array()) {
+                    skip_line(1, "not a JSON array of pg_stat_statements rows");
+                    counts_.skipped_lines += counts_.lines - 1;
+                    array_ = nlohmann::json::array();
+                } else {
+                    counts_.statement_lines += counts_.lines;
+                }
             }
         }
     }

@@ -76,7 +76,11 @@ bool SqlFileReader::next(Statement& out) {
                 script_->meta_commands() + copy_lines_;
             counts_.statement_lines =
                 counts_.lines - std::min(counts_.lines, script_->meta_commands() + copy_lines_);
-            if (source_->damage()) {
+            if (script_->binary_stop_line() > 0) {
+                source_->set_damage("binary data (a run of NUL bytes longer than the statement "
+                                    "limit): the rest of the file was not read");
+                report(script_->binary_stop_line(), *source_->damage());
+            } else if (source_->damage()) {
                 report(script_->line(), *source_->damage());
             }
             continue;

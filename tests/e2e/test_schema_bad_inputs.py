@@ -45,7 +45,7 @@ try:
     expect("comments only", ["schema", comments_only], 2, "holds no SQL statements")
 
     binary = write("binary.sql", bytes(range(256)) * 64)
-    expect("binary file", ["schema", binary], 2, f"{binary}: holds binary data")
+    expect("binary file", ["schema", binary], 2, f"{binary}:1: holds binary data")
 
     sqlite = write("app.db", b"SQLite format 3\x00" + b"\x00" * 4080)
     expect("SQLite file given as DDL", ["schema", sqlite], 2, "is a SQLite database file")

@@ -127,7 +127,7 @@ try:
     expect("binary non-SQLite .db", ["schema", random_bytes], 2,
            f"{random_bytes}: is not a SQLite database", untouched=[random_bytes])
     expect("binary non-SQLite .db, --dialect sqlite", ["schema", "--dialect", "sqlite", random_bytes], 2,
-           f"{random_bytes}: is neither a SQLite database", untouched=[random_bytes])
+           f"{random_bytes}:1: is neither a SQLite database", untouched=[random_bytes])
     empty = write(os.path.join(work, "empty.db"), b"")
     expect("empty .db", ["schema", empty], 2, f"{empty}: is empty", untouched=[empty])
     text = write(os.path.join(work, "notes.db"), b"hello, this is not a database\n")

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
@@ -14,10 +15,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     const std::string json_text = split == std::string::npos ? "{}" : input.substr(split + 1);
     const nlohmann::json value = nlohmann::json::parse(json_text, nullptr, false);
     (void)advisor::strip_standalone_tag_lines(template_text);
-    kainjow::mustache::mustache tmpl{advisor::strip_standalone_tag_lines(template_text)};
-    if (tmpl.is_valid() && !value.is_discarded()) {
-        tmpl.set_custom_escape([](const std::string& s) { return s; });
-        (void)tmpl.render(advisor::to_mustache(value));
+    try {
+        // As TemplateSet::render() does: too deep sections or data are errors, not recursion.
+        advisor::check_template_nesting(template_text, "fuzz.mustache");
+        kainjow::mustache::mustache tmpl{advisor::strip_standalone_tag_lines(template_text)};
+        if (tmpl.is_valid() && !value.is_discarded()) {
+            tmpl.set_custom_escape([](const std::string& s) { return s; });
+            (void)tmpl.render(advisor::to_mustache(value));
+        }
+    } catch (const advisor::InputError&) {
+    } catch (const std::length_error&) {
     }
     return 0;
 }
