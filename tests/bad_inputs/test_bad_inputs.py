@@ -1,8 +1,8 @@
 """The bad-input matrix: every command that reads files, on every kind of bad file.
 
 For each case in expectations.json and each command it lists (`schema FILE`, `workload LOG`,
-`advise --schema FILE`, `advise --schema ok.sql --log LOG`, and for templates `advise
---templates DIR`), the run must end with the expected exit status and a stderr line holding the
+`advise --schema FILE`, `advise --schema ok.sql --log LOG`; also `schema --dialect sqlite FILE`,
+SQLite's own DDL reader, and for templates `advise --templates DIR`), the run must end with the expected exit status and a stderr line holding the
 expected text ({input} is the input's path), within its time limit, and:
 - never crash: exit status 0..127, no sanitizer report;
 - never leave a half-written report: `advise -o` writes its report whole or not at all, and no
@@ -218,12 +218,14 @@ GENERATORS = {generator.__name__: generator for generator in (
     pipe_with_writer, gzip_pipe, unreadable, deep_chain, deep_parens, deep_jsonlog,
     deep_pgss_json, deep_template)}
 
-SCHEMA_COMMANDS = {"schema", "advise-schema"}
+SCHEMA_COMMANDS = {"schema", "schema-sqlite", "advise-schema"}
 
 
 def command_line(command, input_path, ok_schema, out):
     if command == "schema":
         return ["schema", input_path], None
+    if command == "schema-sqlite":
+        return ["schema", "--dialect", "sqlite", input_path], None
     if command == "workload":
         return ["workload", input_path], None
     report = os.path.join(out, "report.json")
