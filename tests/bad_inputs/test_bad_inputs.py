@@ -218,6 +218,7 @@ GENERATORS = {generator.__name__: generator for generator in (
     pipe_with_writer, gzip_pipe, unreadable, deep_chain, deep_parens, deep_jsonlog,
     deep_pgss_json, deep_template)}
 
+PIPE_GENERATORS = {"pipe_with_writer", "gzip_pipe"}
 SCHEMA_COMMANDS = {"schema", "schema-sqlite", "advise-schema"}
 
 
@@ -289,6 +290,7 @@ def main():
     skipped = []
     results = []
     work = Work()
+    made_files = {}
     ok_schema = work.write("ok.sql", ok_sql_text)  # readable by `nobody` too
     try:
         for case_name, case in table["cases"].items():
@@ -305,7 +307,11 @@ def main():
                     user = "nobody"
                 pass_fds = ()
                 if source in GENERATORS:
-                    made = GENERATORS[source](work, kind)
+                    # A file is made once per kind and reused; a pipe is read once, so is new.
+                    key = (source, kind)
+                    if key not in made_files or source in PIPE_GENERATORS:
+                        made_files[key] = GENERATORS[source](work, kind)
+                    made = made_files[key]
                     input_path, pass_fds = (made[0], (made[1],)) if isinstance(made, tuple) else (made, ())
                 else:
                     input_path = os.path.join(here, source)
