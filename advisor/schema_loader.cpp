@@ -115,7 +115,9 @@ Catalog load_catalog(const std::vector<std::string>& paths, const SchemaLoadOpti
     } else if (inputs[0] == SchemaInput::sqlite_database) {
         parsers::read_sqlite_database(paths[0], catalog);
     } else {
-        parsers::SqliteDdlLoader loader(catalog);
+        parsers::SqliteReadOptions sqlite_options;
+        sqlite_options.max_statement_bytes = options.max_statement_bytes;
+        parsers::SqliteDdlLoader loader(catalog, sqlite_options);
         for (const auto& path : paths) {
             loader.apply_file(path);
         }

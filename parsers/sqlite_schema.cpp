@@ -1147,7 +1147,151 @@ std::size_t statement_end(std::string_view sql, std::size_t start) {
     return sql.size();
 }
 
+// Splits a SQLite script into statements as it reads it: a `;` outside quotes ('', "", ``, [])
+// and comments ends a statement when sqlite3_complete() agrees (a trigger body's semicolons do
+// not end it). A statement over the limit is not held: its text is dropped and its end found by
+// the same scan. Stops at a NUL byte, which SQL text never holds.
+class SqliteScriptReader {
+public:
+    struct Statement {
+        std::string text;
+        int line = 0;
+        std::size_t bytes = 0;
+        bool too_long = false;
+    };
+
+    SqliteScriptReader(std::istream& input, std::size_t max_bytes)
+        : input_(input), max_bytes_(max_bytes), block_(1 << 16) {}
+
+    std::optional<Statement> next() {
+        Statement statement;
+        enum class Lex { code, quoted, line_comment, block_comment } lex = Lex::code;
+        char closer = 0;
+        bool started = false;
+        int c = 0;
+        while ((c = get()) >= 0) {
+            const char ch = static_cast<char>(c);
+            if (!started && lex == Lex::code) {
+                if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || ch == '\f' ||
+                    ch == '\v') {
+                    continue;
+                }
+                if ((ch == '-' && peek() == '-') || (ch == '/' && peek() == '*')) {
+                    lex = ch == '-' ? Lex::line_comment : Lex::block_comment;
+                    get();
+                    continue;
+                }
+                started = true;
+                statement.line = line_;
+            }
+            if (started) {
+                ++statement.bytes;
+                if (!statement.too_long && statement.text.size() >= max_bytes_) {
+                    statement.too_long = true;
+                    std::string().swap(statement.text);
+                }
+                if (!statement.too_long) {
+                    statement.text.push_back(ch);
+                }
+            }
+            switch (lex) {
+            case Lex::line_comment:
+                lex = ch == '\n' ? Lex::code : lex;
+                continue;
+            case Lex::block_comment:
+                if (ch == '*' && peek() == '/') {
+                    get();
+                    if (started && !statement.too_long) {
+                        statement.text.push_back('/');
+                    }
+                    statement.bytes += started ? 1 : 0;
+                    lex = Lex::code;
+                }
+                continue;
+            case Lex::quoted:
+                lex = ch == closer ? Lex::code : lex; // a doubled quote reopens at once
+                continue;
+            case Lex::code:
+                break;
+            }
+            if (ch == '\'' || ch == '"' || ch == '`' || ch == '[') {
+                lex = Lex::quoted;
+                closer = ch == '[' ? ']' : ch;
+            } else if ((ch == '-' && peek() == '-') || (ch == '/' && peek() == '*')) {
+                lex = ch == '-' ? Lex::line_comment : Lex::block_comment;
+            } else if (ch == ';' &&
+                       (statement.too_long || sqlite3_complete(statement.text.c_str()) != 0)) {
+                return statement;
+            }
+        }
+        if (started) {
+            return statement;
+        }
+        return std::nullopt;
+    }
+
+    int nul_line() const { return nul_line_; }
+
+private:
+    bool fill() {
+        if (eof_) {
+            return false;
+        }
+        input_.read(block_.data(), static_cast<std::streamsize>(block_.size()));
+        end_ = static_cast<std::size_t>(input_.gcount());
+        position_ = 0;
+        if (end_ == 0) {
+            eof_ = true;
+            return false;
+        }
+        if (first_block_) {
+            first_block_ = false;
+            if (std::string_view(block_.data(), end_).starts_with("\xEF\xBB\xBF")) {
+                position_ = 3; // a UTF-8 byte order mark, which SQLite's tokenizer rejects
+            }
+        }
+        return position_ < end_ || fill();
+    }
+    int peek() {
+        if (position_ >= end_ && !fill()) {
+            return -1;
+        }
+        if (block_[position_] == '\0') {
+            nul_line_ = line_;
+            eof_ = true;
+            end_ = position_;
+            return -1;
+        }
+        return static_cast<unsigned char>(block_[position_]);
+    }
+    int get() {
+        const int c = peek();
+        if (c >= 0) {
+            ++position_;
+            line_ += c == '\n' ? 1 : 0;
+        }
+        return c;
+    }
+
+    std::istream& input_;
+    std::size_t max_bytes_;
+    std::vector<char> block_;
+    std::size_t position_ = 0;
+    std::size_t end_ = 0;
+    bool eof_ = false;
+    bool first_block_ = true;
+    int line_ = 1;
+    int nul_line_ = 0;
+};
+
 } // namespace
+
+struct SqliteDdlLoader::FileTally {
+    std::size_t run = 0;
+    std::size_t failed = 0;
+    std::size_t ignored = 0;
+    std::optional<advisor::CatalogWarning> first_failure;
+};
 
 struct SqliteDdlLoader::State {
     Catalog& catalog;
@@ -1186,52 +1330,71 @@ SqliteDdlLoader::~SqliteDdlLoader() = default;
 
 void SqliteDdlLoader::apply_file(const std::string& path) {
     const auto input = open_input(path);
-    // Read in blocks and stop at the first NUL byte: SQL text never holds one, and a sparse or
-    // binary file must not be read whole to say so.
-    std::string text;
-    std::vector<char> block(1 << 16);
-    for (;;) {
-        input->read(block.data(), static_cast<std::streamsize>(block.size()));
-        const std::string_view got(block.data(), static_cast<std::size_t>(input->gcount()));
-        if (got.empty()) {
-            break;
-        }
-        if (text.empty() && has_sqlite_header(got)) {
+    if (input->is_pipe() && input->peek() == std::char_traits<char>::eof()) {
+        throw InputError(path, 0, "is a pipe that gave no data (nothing writes to it)");
+    }
+    SqliteScriptReader reader(*input, state_->options.max_statement_bytes);
+    FileTally tally;
+    bool first = true;
+    while (auto statement = reader.next()) {
+        // The header's 16th byte is a NUL, where the reader stops.
+        if (first && statement->text.starts_with("SQLite format 3")) {
             throw InputError(path, 0,
                              "is a SQLite database file; give it on its own (it holds the whole "
                              "schema), not with other schema files");
         }
-        if (const auto nul = got.find('\0'); nul != std::string_view::npos) {
-            text.append(got.substr(0, nul));
-            throw InputError(path, static_cast<int>(1 + std::count(text.begin(), text.end(), '\n')),
-                             "is neither a SQLite database (it does not start with \"SQLite "
-                             "format 3\") nor SQL text (it holds a NUL byte)");
+        first = false;
+        if (reader.nul_line() > 0) {
+            break; // the statement is cut by the NUL byte
         }
-        text.append(got);
+        if (statement->too_long) {
+            state_->catalog.warnings.push_back(
+                {{path, statement->line},
+                 "statement of " + std::to_string(statement->bytes) +
+                     " bytes skipped: longer than --max-statement-bytes (" +
+                     std::to_string(state_->options.max_statement_bytes) + ")"});
+            ++tally.failed;
+            continue;
+        }
+        apply_text(statement->text, path, statement->line, tally);
+    }
+    if (reader.nul_line() > 0) {
+        // SQL text never holds a NUL byte: binary data, or a sparse file's hole, not read on.
+        throw InputError(path, reader.nul_line(),
+                         "is neither a SQLite database (it does not start with \"SQLite "
+                         "format 3\") nor SQL text (it holds a NUL byte)");
     }
     if (input->read_error() != 0) {
         throw InputError(path, 0,
                          std::string("cannot read: ") + std::strerror(input->read_error()));
     }
-    apply(text, path);
+    check_file(path, tally);
 }
 
 void SqliteDdlLoader::apply(std::string_view sql, const std::string& file) {
     if (sql.starts_with("\xEF\xBB\xBF")) {
         sql.remove_prefix(3); // a UTF-8 byte order mark, which SQLite's tokenizer rejects
     }
+    FileTally tally;
+    apply_text(sql, file, 1, tally);
+    check_file(file, tally);
+}
+
+void SqliteDdlLoader::apply_text(std::string_view sql, const std::string& file, int first_line,
+                                 FileTally& tally) {
     const LineIndex lines(sql);
+    const auto line_of = [&](std::size_t offset) { return first_line - 1 + lines.line_of(offset); };
     sqlite3* handle = state_->db.getHandle();
     Catalog& catalog = state_->catalog;
     if (state_->first_file.empty()) {
         state_->first_file = file;
     }
-    std::size_t run = 0;
-    std::size_t failed = 0;
-    std::size_t ignored = 0;
-    std::optional<advisor::CatalogWarning> first_failure;
+    std::size_t& run = tally.run;
+    std::size_t& failed = tally.failed;
+    std::size_t& ignored = tally.ignored;
+    std::optional<advisor::CatalogWarning>& first_failure = tally.first_failure;
     const auto fail = [&](std::size_t offset, const std::string& message) {
-        advisor::CatalogWarning warning{{file, lines.line_of(offset)}, message};
+        advisor::CatalogWarning warning{{file, line_of(offset)}, message};
         if (!first_failure) {
             first_failure = warning;
         }
@@ -1302,16 +1465,20 @@ void SqliteDdlLoader::apply(std::string_view sql, const std::string& file) {
         ++run;
         ++catalog.statements_read;
         if (kind == "CREATE" || kind == "ALTER" || kind == "DROP") {
-            state_->note_new_objects({file, lines.line_of(start)});
+            state_->note_new_objects({file, line_of(start)});
         }
     }
-    if (run == 0 && failed == 0 && ignored == 0) {
+}
+
+void SqliteDdlLoader::check_file(const std::string& file, const FileTally& tally) {
+    if (tally.run == 0 && tally.failed == 0 && tally.ignored == 0) {
         throw InputError(file, 0, "holds no SQL statements");
     }
-    if (run == 0 && failed > 0) {
-        throw InputError(file, first_failure->where.line,
-                         "no statement could be run by SQLite (first: " + first_failure->message +
-                             ")");
+    if (tally.run == 0 && tally.failed > 0) {
+        throw InputError(file, tally.first_failure ? tally.first_failure->where.line : 0,
+                         "no statement could be run by SQLite" +
+                             (tally.first_failure ? " (first: " + tally.first_failure->message + ")"
+                                                  : std::string()));
     }
 }
 

@@ -59,6 +59,8 @@ struct SqliteReadOptions {
     // A DDL statement running longer than this is stopped (CREATE TABLE ... AS SELECT over a
     // recursive CTE could run forever) and reported as a warning.
     int statement_time_limit_ms = 10000;
+    // A statement of a DDL script longer than this is skipped with a warning, not held.
+    std::size_t max_statement_bytes = 1 << 20;
 };
 
 // Reads the schema of the SQLite database file at `path` into `catalog`, opening it read-only:
@@ -79,12 +81,20 @@ public:
     SqliteDdlLoader(const SqliteDdlLoader&) = delete;
     SqliteDdlLoader& operator=(const SqliteDdlLoader&) = delete;
 
-    void apply_file(const std::string& path); // throws advisor::InputError for unreadable input
+    // Reads the script statement by statement (memory stays flat however long the file or a
+    // statement is). Throws advisor::InputError for unreadable input.
+    void apply_file(const std::string& path);
     void apply(std::string_view sql, const std::string& file);
     void finish();
 
 private:
     struct State;
+    struct FileTally;
+    // Runs the statements of `sql`, whose first line is line `first_line` of `file`.
+    void apply_text(std::string_view sql, const std::string& file, int first_line,
+                    FileTally& tally);
+    // Throws when a file held no statement, or none that SQLite could run.
+    static void check_file(const std::string& file, const FileTally& tally);
     std::unique_ptr<State> state_;
 };
 

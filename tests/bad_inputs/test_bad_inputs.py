@@ -1,8 +1,8 @@
 """The bad-input matrix: every command that reads files, on every kind of bad file.
 
 For each case in expectations.json and each command it lists (`schema FILE`, `workload LOG`,
-`advise --schema FILE`, `advise --schema ok.sql --log LOG`, and for templates `advise
---templates DIR`), the run must end with the expected exit status and a stderr line holding the
+`advise --schema FILE`, `advise --schema ok.sql --log LOG`; also `schema --dialect sqlite FILE`,
+SQLite's own DDL reader, and for templates `advise --templates DIR`), the run must end with the expected exit status and a stderr line holding the
 expected text ({input} is the input's path), within its time limit, and:
 - never crash: exit status 0..127, no sanitizer report;
 - never leave a half-written report: `advise -o` writes its report whole or not at all, and no
@@ -218,12 +218,15 @@ GENERATORS = {generator.__name__: generator for generator in (
     pipe_with_writer, gzip_pipe, unreadable, deep_chain, deep_parens, deep_jsonlog,
     deep_pgss_json, deep_template)}
 
-SCHEMA_COMMANDS = {"schema", "advise-schema"}
+PIPE_GENERATORS = {"pipe_with_writer", "gzip_pipe"}
+SCHEMA_COMMANDS = {"schema", "schema-sqlite", "advise-schema"}
 
 
 def command_line(command, input_path, ok_schema, out):
     if command == "schema":
         return ["schema", input_path], None
+    if command == "schema-sqlite":
+        return ["schema", "--dialect", "sqlite", input_path], None
     if command == "workload":
         return ["workload", input_path], None
     report = os.path.join(out, "report.json")
@@ -287,6 +290,7 @@ def main():
     skipped = []
     results = []
     work = Work()
+    made_files = {}
     ok_schema = work.write("ok.sql", ok_sql_text)  # readable by `nobody` too
     try:
         for case_name, case in table["cases"].items():
@@ -303,7 +307,11 @@ def main():
                     user = "nobody"
                 pass_fds = ()
                 if source in GENERATORS:
-                    made = GENERATORS[source](work, kind)
+                    # A file is made once per kind and reused; a pipe is read once, so is new.
+                    key = (source, kind)
+                    if key not in made_files or source in PIPE_GENERATORS:
+                        made_files[key] = GENERATORS[source](work, kind)
+                    made = made_files[key]
                     input_path, pass_fds = (made[0], (made[1],)) if isinstance(made, tuple) else (made, ())
                 else:
                     input_path = os.path.join(here, source)

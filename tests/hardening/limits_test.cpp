@@ -10,6 +10,7 @@
 #include "parsers/pg_tree.hpp"
 #include "parsers/query_facts.hpp"
 #include "parsers/sql_script.hpp"
+#include "parsers/sqlite_schema.hpp"
 #include "tests/logs/test_support.hpp"
 
 #include <doctest/doctest.h>
@@ -281,4 +282,33 @@ TEST_CASE("a pg_stat_statements JSON array over 64 times the statement limit is 
     }
     CHECK(statements == 201);
     CHECK_FALSE(whole->source().damage());
+}
+
+TEST_CASE("a SQLite script is read statement by statement; an over-long one is skipped") {
+    const std::string script =
+        "-- a comment; with a semicolon\n"
+        "CREATE TABLE \"a;b\" (id INTEGER PRIMARY KEY, `x;y` TEXT DEFAULT 'it''s; fine');\n"
+        "CREATE TABLE [c;d] (id INTEGER PRIMARY KEY, note TEXT /* ; */);\n"
+        "CREATE TRIGGER t AFTER INSERT ON \"a;b\" BEGIN\n"
+        "  UPDATE \"a;b\" SET `x;y` = 'z' WHERE id = new.id;\n"
+        "  DELETE FROM [c;d];\n"
+        "END;\n"
+        "INSERT INTO [c;d] (note) VALUES ('" +
+        std::string(5000, 'x') +
+        "');\n"
+        "CREATE TABLE after_big (id INTEGER PRIMARY KEY);\n";
+    const logs_test::TempLog file("script.sql", script);
+    advisor::Catalog catalog;
+    parsers::SqliteReadOptions options;
+    options.max_statement_bytes = 1000;
+    parsers::SqliteDdlLoader loader(catalog, options);
+    loader.apply_file(file.path());
+    loader.finish();
+    CHECK(catalog.find_table("main.a;b") != nullptr);
+    CHECK(catalog.find_table("main.c;d") != nullptr);
+    CHECK(catalog.find_table("main.after_big") != nullptr);
+    REQUIRE(catalog.warnings.size() == 1);
+    CHECK(catalog.warnings[0].where.line == 8);
+    CHECK(catalog.warnings[0].message ==
+          "statement of 5037 bytes skipped: longer than --max-statement-bytes (1000)");
 }
