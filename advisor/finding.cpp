@@ -3,6 +3,7 @@
 #include "advisor/sql_text.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <tuple>
 
 namespace advisor {
@@ -43,6 +44,12 @@ std::vector<std::string> IndexSpec::columns() const {
 IndexSpec spec_of(const Index& index) {
     return IndexSpec{index.name,   index.table, index.keys,   index.method,
                      index.unique, index.where, index.include};
+}
+
+std::string format_ms(double ms) {
+    char buffer[48];
+    std::snprintf(buffer, sizeof buffer, "%.1f ms", ms);
+    return buffer;
 }
 
 std::string finding_key(const Finding& finding) {

@@ -87,6 +87,9 @@ struct Finding {
 // rule, table, columns and index, never of messages or timings.
 std::string finding_key(const Finding& finding);
 
+// A duration as findings' messages give it: "1234.5 ms".
+std::string format_ms(double ms);
+
 // Orders findings as design.md says: severity, then estimated time saved, then table, columns.
 void sort_findings(std::vector<Finding>& findings);
 

@@ -1,6 +1,7 @@
 #include "advisor/model_names.hpp"
 
 #include "advisor/errors.hpp"
+#include "advisor/sql_text.hpp"
 
 #include <cctype>
 #include <fstream>
@@ -36,11 +37,6 @@ std::string singular(const std::string& word) {
         return word.substr(0, word.size() - 1);
     }
     return word;
-}
-
-std::string bare_name(const std::string& table) {
-    const auto dot = table.rfind('.');
-    return dot == std::string::npos ? table : table.substr(dot + 1);
 }
 
 std::map<std::string, std::string> string_map(const nlohmann::json& value, const std::string& path,
@@ -94,7 +90,7 @@ std::string conventional_reference_name(const ForeignKey& fk) {
         fk.columns.front().ends_with("_id")) {
         return fk.columns.front().substr(0, fk.columns.front().size() - 3);
     }
-    return bare_name(fk.referenced_table);
+    return unqualified_name(fk.referenced_table);
 }
 
 ModelNames ModelNames::from_file(const std::string& path) {

@@ -36,6 +36,10 @@ std::string quote_identifier(const std::string& name) {
     if (safe && is_unreserved_or_not_keyword(name)) {
         return name;
     }
+    return double_quoted(name);
+}
+
+std::string double_quoted(const std::string& name) {
     std::string quoted = "\"";
     for (const char c : name) {
         quoted += c;
@@ -44,6 +48,11 @@ std::string quote_identifier(const std::string& name) {
         }
     }
     return quoted + "\"";
+}
+
+std::string unqualified_name(const std::string& qualified_name) {
+    const auto dot = qualified_name.find('.');
+    return dot == std::string::npos ? qualified_name : qualified_name.substr(dot + 1);
 }
 
 std::string quote_qualified(const std::string& qualified_name) {

@@ -14,6 +14,10 @@ namespace advisor {
 std::string quote_identifier(const std::string& name);
 // "schema.table" with each part quoted as needed.
 std::string quote_qualified(const std::string& qualified_name);
+// An identifier always quoted: "name", with `"` doubled (SQLite and PostgreSQL alike).
+std::string double_quoted(const std::string& name);
+// "schema.table" -> "table"; a name without a schema stays as it is.
+std::string unqualified_name(const std::string& qualified_name);
 
 // ix_<table>_<col1>_<col2>, cut to 63 bytes with a short hash of the full name when longer.
 std::string index_name_for(const std::string& qualified_table,

@@ -18,24 +18,6 @@ int deny_files(void*, int action, const char*, const char*, const char*, const c
     return action == SQLITE_ATTACH || action == SQLITE_DETACH ? SQLITE_DENY : SQLITE_OK;
 }
 
-// A name quoted for SQLite: "name", with `"` doubled.
-std::string sqlite_quote(const std::string& name) {
-    std::string quoted = "\"";
-    for (const char c : name) {
-        quoted += c;
-        if (c == '"') {
-            quoted += '"';
-        }
-    }
-    return quoted + "\"";
-}
-
-// "main.notes" -> "notes": SQLite tables live in schema main.
-std::string unqualified(const std::string& table) {
-    const auto dot = table.find('.');
-    return dot == std::string::npos ? table : table.substr(dot + 1);
-}
-
 std::string join(const std::vector<std::string>& items, const std::string& separator) {
     std::string text;
     for (const auto& item : items) {
@@ -185,12 +167,12 @@ std::vector<QueryToPlan> queries_of(const Finding& finding, const Workload* work
     if (finding.rule == "unindexed-foreign-key" && !finding.columns.empty()) {
         std::string where;
         for (const auto& column : finding.columns) {
-            where += (where.empty() ? "" : " AND ") + sqlite_quote(column) + " = ?";
+            where += (where.empty() ? "" : " AND ") + double_quoted(column) + " = ?";
         }
-        queries.push_back(
-            {"foreign_key_check",
-             "",
-             {"SELECT 1 FROM " + sqlite_quote(unqualified(finding.table)) + " WHERE " + where}});
+        queries.push_back({"foreign_key_check",
+                           "",
+                           {"SELECT 1 FROM " + double_quoted(unqualified_name(finding.table)) +
+                            " WHERE " + where}});
     }
     return queries;
 }

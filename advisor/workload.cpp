@@ -659,7 +659,6 @@ struct WorkloadBuilder::State {
                 largest.distinct_parameters = run.distinct;
                 largest.unit_statements = session.unit_statements;
                 largest.in_transaction = session.in_transaction;
-                largest.preceded_by = parent;
             }
         }
         session.runs.clear();

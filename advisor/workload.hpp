@@ -69,7 +69,6 @@ struct RepeatedRun {
     std::uint32_t distinct_parameters = 0; // distinct parameter sets seen (counted up to 16)
     std::uint32_t unit_statements = 0;     // statements in the whole unit
     bool in_transaction = false;           // BEGIN ... COMMIT, else a burst of autocommits
-    std::optional<ShapeId> preceded_by;    // the run's parent (see RepetitionPair::parent)
 };
 
 // Executions per unit -> number of units, ascending: the distribution of one pair's runs.

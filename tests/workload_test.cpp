@@ -190,8 +190,6 @@ TEST_CASE("a shape run 5+ times in one transaction with differing parameters is 
     CHECK(run.distinct_parameters == 6);
     CHECK(run.first_line == 10);
     CHECK(run.last_line == 15);
-    REQUIRE(run.preceded_by);
-    CHECK(&workload.shapes[*run.preceded_by] == posts);
     CHECK(posts->repetition.units == 0);
 }
 

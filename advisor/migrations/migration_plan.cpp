@@ -18,11 +18,6 @@ std::string describe(const Finding& finding) {
     return finding.rule + " " + finding.table + " (" + columns + ")";
 }
 
-std::string unqualified(const std::string& qualified) {
-    const auto dot = qualified.find('.');
-    return dot == std::string::npos ? qualified : qualified.substr(dot + 1);
-}
-
 std::string schema_of(const std::string& qualified) {
     const auto dot = qualified.find('.');
     return dot == std::string::npos ? "public" : qualified.substr(0, dot);
@@ -55,7 +50,7 @@ std::string slug_for(const MigrationPlan& plan) {
     std::vector<std::string> tables;
     for (const auto* list : {&plan.creates, &plan.drops}) {
         for (const auto& planned : *list) {
-            const std::string table = unqualified(planned.index.table);
+            const std::string table = unqualified_name(planned.index.table);
             if (std::find(tables.begin(), tables.end(), table) == tables.end()) {
                 tables.push_back(table);
             }
@@ -142,11 +137,11 @@ nlohmann::json index_data(const PlannedIndex& planned, const std::string& dialec
         {"schema", schema},
         {"schema_sql", quote_identifier(schema)},
         {"schema_python", python_string(schema)},
-        {"table", unqualified(spec.table)},
-        {"table_python", python_string(unqualified(spec.table))},
+        {"table", unqualified_name(spec.table)},
+        {"table_python", python_string(unqualified_name(spec.table))},
         {"qualified_table", spec.table},
         {"table_sql",
-         postgresql ? quote_qualified(spec.table) : quote_identifier(unqualified(spec.table))},
+         postgresql ? quote_qualified(spec.table) : quote_identifier(unqualified_name(spec.table))},
         {"unique", spec.unique},
         {"unique_python", spec.unique ? "True" : "False"},
         {"method", spec.method},

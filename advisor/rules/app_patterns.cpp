@@ -3,7 +3,6 @@
 #include "advisor/render/templates.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <set>
 
 namespace advisor {
@@ -62,12 +61,6 @@ bool is_unique_key_lookup(const Catalog& catalog, const Table& table,
 QueryEvidence evidence_of(const QueryShape& shape) {
     return {shape.fingerprint, static_cast<long long>(shape.calls), shape.total_ms,
             shape.examples.empty() ? shape.query : shape.examples.front().text};
-}
-
-std::string format_ms(double ms) {
-    char buffer[48];
-    std::snprintf(buffer, sizeof buffer, "%.1f ms", ms);
-    return buffer;
 }
 
 std::string render_sqlalchemy_fix(const nlohmann::json& data) {

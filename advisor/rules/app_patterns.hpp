@@ -26,9 +26,6 @@ bool is_unique_key_lookup(const Catalog& catalog, const Table& table,
 // The evidence line of a shape: fingerprint, calls, time and one example with parameters.
 QueryEvidence evidence_of(const QueryShape& shape);
 
-// A duration for a finding's message: "1234.5 ms".
-std::string format_ms(double ms);
-
 // Renders templates/sqlalchemy_fix.mustache (docs/templates.md) with `data`.
 std::string render_sqlalchemy_fix(const nlohmann::json& data);
 

@@ -74,12 +74,6 @@ std::string percent(double share) {
     return buffer;
 }
 
-std::string milliseconds(double ms) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.1f ms", ms);
-    return buffer;
-}
-
 class MissingIndexRule final : public Rule {
 public:
     std::string_view id() const override { return "missing-index"; }
@@ -390,13 +384,12 @@ private:
         for (const auto& column : finding.columns) {
             columns += (columns.empty() ? "" : ", ") + column;
         }
-        finding.message = std::to_string(shapes.size()) +
-                          (shapes.size() == 1 ? " query shape" : " query shapes") + " (" +
-                          std::to_string(calls) + " calls, " + milliseconds(total_ms) + ", " +
-                          percent(share) + " of the logged workload) " +
-                          (proposal.spec.method == "gin" ? "search " : "filter, join or sort ") +
-                          finding.table + " on (" + columns +
-                          ") and no index serves them: each call reads the table.";
+        finding.message =
+            std::to_string(shapes.size()) +
+            (shapes.size() == 1 ? " query shape" : " query shapes") + " (" + std::to_string(calls) +
+            " calls, " + format_ms(total_ms) + ", " + percent(share) + " of the logged workload) " +
+            (proposal.spec.method == "gin" ? "search " : "filter, join or sort ") + finding.table +
+            " on (" + columns + ") and no index serves them: each call reads the table.";
         finding.fix = create_index_fix(context.catalog, proposal.spec);
         return finding;
     }

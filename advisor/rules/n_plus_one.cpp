@@ -10,6 +10,7 @@
 #include "advisor/index_usage.hpp"
 #include "advisor/rules/app_patterns.hpp"
 #include "advisor/rules/rule.hpp"
+#include "advisor/sql_text.hpp"
 #include "advisor/workload.hpp"
 
 #include <algorithm>
@@ -346,7 +347,7 @@ private:
             // The referenced table is in the catalog (the foreign key was read from it); a
             // stand-in keeps the names conventional when it is not.
             Table stand_in;
-            stand_in.name = fk.referenced_table.substr(fk.referenced_table.rfind('.') + 1);
+            stand_in.name = unqualified_name(fk.referenced_table);
             const Table& parent_of_rows = referenced != nullptr ? *referenced : stand_in;
             const std::string parent_model = names.class_of(parent_of_rows);
             const std::string collection = names.collection_of(parent_of_rows, table);

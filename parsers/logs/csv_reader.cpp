@@ -179,9 +179,7 @@ bool CsvLogReader::next(Statement& statement) {
         case CsvRecordReader::Outcome::end:
             assembler_.finish();
             finished_ = true;
-            if (source_->damage()) {
-                report(lines_.line_number() + 1, *source_->damage());
-            }
+            report_damage(lines_.line_number() + 1);
             break;
         case CsvRecordReader::Outcome::too_long:
             skip_line(records_.first_line(), "CSV record longer than " +

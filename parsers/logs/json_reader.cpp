@@ -99,16 +99,12 @@ bool JsonLogReader::next(Statement& statement) {
         if (!lines_.next(line)) {
             assembler_.finish();
             finished_ = true;
-            if (source_->damage()) {
-                report(lines_.line_number() + 1, *source_->damage());
-            }
+            report_damage(lines_.line_number() + 1);
             continue;
         }
         ++counts_.lines;
         add_line(line);
-        if (lines_.unterminated() && !lines_.too_long()) {
-            report(lines_.line_number(), "the last line has no line end (file cut short?)");
-        }
+        report_cut_last_line(lines_);
     }
 }
 

@@ -48,6 +48,18 @@ void LogReader::skip_line(int line, std::string message) {
     report(line, std::move(message));
 }
 
+void LogReader::report_damage(int line) {
+    if (source_->damage()) {
+        report(line, *source_->damage());
+    }
+}
+
+void LogReader::report_cut_last_line(const LineReader& lines) {
+    if (lines.unterminated() && !lines.too_long()) {
+        report(lines.line_number(), "the last line has no line end (file cut short?)");
+    }
+}
+
 void LogReader::use_sqlite_reading(Statement& statement, SqliteQueryText sqlite) {
     statement.parse_problem_reported = false;
     if (const auto problem = sqlite_syntax_problem(sqlite)) {

@@ -63,6 +63,12 @@ protected:
     void report(int line, std::string message);
     // Counts a line over the length limit (or otherwise unreadable) as skipped, and reports it.
     void skip_line(int line, std::string message);
+    // At the end of the input: reports, at `line`, why the source ended where it must not (a
+    // gzip stream cut short, binary data), if it did.
+    void report_damage(int line);
+    // After a line-based reader handled `lines`' latest line: a last line without a line end
+    // means the file was cut off.
+    void report_cut_last_line(const LineReader& lines);
     // Takes the statement as read in SQLite's syntax (its text and placeholder names), and
     // reports SQLite syntax libpg_query rejects, once per distinct statement (as the workload
     // reports a statement it cannot parse once).

@@ -135,9 +135,7 @@ bool PgStatStatementsReader::next(Statement& statement) {
                 report(lines_.line_number(), *source_->damage());
                 array_ = nlohmann::json::array();
             } else {
-                if (source_->damage()) { // a gzip file cut short, binary data
-                    report(lines_.line_number() + 1, *source_->damage());
-                }
+                report_damage(lines_.line_number() + 1);
                 array_ = nlohmann::json::parse(content, nullptr, false);
                 if (!array_.is_array()) {
                     skip_line(1, "not a JSON array of pg_stat_statements rows");
@@ -158,9 +156,7 @@ bool PgStatStatementsReader::next_csv(Statement& statement) {
         counts_.lines += static_cast<std::uint64_t>(records_.line_count());
         switch (outcome) {
         case CsvRecordReader::Outcome::end:
-            if (source_->damage()) {
-                report(lines_.line_number() + 1, *source_->damage());
-            }
+            report_damage(lines_.line_number() + 1);
             return false;
         case CsvRecordReader::Outcome::record:
             break;

@@ -266,9 +266,7 @@ bool SqlAlchemyLogReader::next(Statement& statement) {
         if (!lines_.next(line)) {
             complete_pending();
             finished_ = true;
-            if (source_->damage()) {
-                report(lines_.line_number() + 1, *source_->damage());
-            }
+            report_damage(lines_.line_number() + 1);
             continue;
         }
         ++counts_.lines;

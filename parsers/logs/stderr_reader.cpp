@@ -414,16 +414,12 @@ bool StderrLogReader::next(Statement& statement) {
             complete_all();
             assembler_.finish();
             finished_ = true;
-            if (source_->damage()) {
-                report(lines_.line_number() + 1, *source_->damage());
-            }
+            report_damage(lines_.line_number() + 1);
             continue;
         }
         ++counts_.lines;
         read_line(line);
-        if (lines_.unterminated() && !lines_.too_long()) {
-            report(lines_.line_number(), "the last line has no line end (file cut short?)");
-        }
+        report_cut_last_line(lines_);
     }
 }
 
