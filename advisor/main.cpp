@@ -38,6 +38,9 @@ int main(int argc, char** argv) {
     } catch (const advisor::UsageError& e) {
         std::cerr << "schema-advisor: " << e.what() << "\n";
         return advisor::cli::exit_usage;
+    } catch (const parsers::ReaderOptionError& e) {
+        std::cerr << "schema-advisor: " << e.what() << "\n";
+        return advisor::cli::exit_usage;
     } catch (const advisor::InputError& e) {
         std::cerr << "schema-advisor: " << e.what() << "\n";
         return advisor::cli::exit_usage;

@@ -1,6 +1,6 @@
 #include "parsers/input_file.hpp"
 
-#include "advisor/errors.hpp"
+#include "parsers/input_error.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -31,18 +31,18 @@ struct stat checked_status(const std::string& path) {
     struct stat status {};
     if (::stat(path.c_str(), &status) != 0) {
         if (errno == ENOENT || errno == ENOTDIR) {
-            throw advisor::InputError(path, 0, "no such file");
+            throw InputError(path, 0, "no such file");
         }
-        throw advisor::InputError(path, 0, std::string("cannot open: ") + std::strerror(errno));
+        throw InputError(path, 0, std::string("cannot open: ") + std::strerror(errno));
     }
     if (S_ISDIR(status.st_mode)) {
-        throw advisor::InputError(path, 0, "is a directory, expected a file");
+        throw InputError(path, 0, "is a directory, expected a file");
     }
     if (!S_ISREG(status.st_mode) && !S_ISFIFO(status.st_mode)) {
         // A terminal or /dev/zero would block or never end; a socket cannot be opened.
-        throw advisor::InputError(path, 0,
-                                  std::string("is ") + file_kind(status.st_mode) +
-                                      ", expected a regular file or a pipe");
+        throw InputError(path, 0,
+                         std::string("is ") + file_kind(status.st_mode) +
+                             ", expected a regular file or a pipe");
     }
     return status;
 }
@@ -56,18 +56,18 @@ InputFile::InputFile(const std::string& path) : std::istream(nullptr) {
     // substitution) and see the end of input when there is none.
     fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd_ < 0) {
-        throw advisor::InputError(path, 0, std::string("cannot open: ") + std::strerror(errno));
+        throw InputError(path, 0, std::string("cannot open: ") + std::strerror(errno));
     }
     struct stat status {};
     const int flags = ::fcntl(fd_, F_GETFL);
     if (::fstat(fd_, &status) != 0 || flags < 0 || ::fcntl(fd_, F_SETFL, flags & ~O_NONBLOCK) < 0) {
         const int error = errno;
         ::close(fd_);
-        throw advisor::InputError(path, 0, std::string("cannot open: ") + std::strerror(error));
+        throw InputError(path, 0, std::string("cannot open: ") + std::strerror(error));
     }
     if (!S_ISREG(status.st_mode) && !S_ISFIFO(status.st_mode)) {
         ::close(fd_); // replaced between the stat and the open
-        throw advisor::InputError(path, 0, "is not a regular file or a pipe");
+        throw InputError(path, 0, "is not a regular file or a pipe");
     }
     pipe_ = S_ISFIFO(status.st_mode);
     size_ = pipe_ ? 0 : static_cast<std::uint64_t>(status.st_size);

@@ -18,7 +18,7 @@ namespace parsers {
 // FIFO for reading blocks until a writer opens it; with O_NONBLOCK it does not).
 class InputFile : public std::istream {
 public:
-    // Throws advisor::InputError naming the file and the reason.
+    // Throws InputError naming the file and the reason.
     explicit InputFile(const std::string& path);
     ~InputFile() override;
     InputFile(const InputFile&) = delete;
@@ -55,7 +55,7 @@ private:
     FdBuffer buffer_;
 };
 
-// Opens `path` for binary reading or throws advisor::InputError naming the file and the reason.
+// Opens `path` for binary reading or throws InputError naming the file and the reason.
 std::unique_ptr<InputFile> open_input(const std::string& path);
 
 // The same checks as open_input() without reading anything, to stop a run before any work when

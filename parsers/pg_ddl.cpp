@@ -1,6 +1,6 @@
 #include "parsers/pg_ddl.hpp"
 
-#include "advisor/errors.hpp"
+#include "parsers/input_error.hpp"
 #include "parsers/input_file.hpp"
 #include "parsers/logs/log_input.hpp"
 #include "parsers/pg_tree.hpp"
@@ -17,12 +17,6 @@
 
 namespace parsers {
 
-using advisor::Catalog;
-using advisor::ConstraintKind;
-using advisor::Index;
-using advisor::IndexKey;
-using advisor::Table;
-using advisor::TableKind;
 using pg::Node;
 
 // PostgreSQL's NAMEDATALEN - 1: identifiers longer than this are truncated.
@@ -710,9 +704,9 @@ void DdlApplier::create_table(const PgQuery__CreateStmt* stmt, TableKind kind) {
 }
 
 void DdlApplier::add_column(Table& table, const PgQuery__ColumnDef* def) {
-    advisor::Column* existing = table.find_column(def->colname);
+    Column* existing = table.find_column(def->colname);
     if (existing == nullptr) {
-        advisor::Column column;
+        Column column;
         column.name = def->colname;
         column.type = format_type(def->type_name, column.json);
         if (def->type_name != nullptr && def->type_name->n_names == 1 &&
@@ -823,7 +817,7 @@ void DdlApplier::add_constraint(Table& table, const PgQuery__Constraint* constra
         return;
     }
     case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN: {
-        advisor::ForeignKey fk;
+        ForeignKey fk;
         fk.columns = key_names(constraint->fk_attrs, constraint->n_fk_attrs);
         fk.referenced_table = resolve_relation(constraint->pktable);
         fk.referenced_columns = pg::string_list(constraint->pk_attrs, constraint->n_pk_attrs);
@@ -1327,7 +1321,7 @@ void DdlApplier::rename_index(const std::string& old_name, const std::string& ne
 
 void DdlApplier::rename_column(Table& table, const std::string& old_name,
                                const std::string& new_name) {
-    advisor::Column* column = table.find_column(old_name);
+    Column* column = table.find_column(old_name);
     if (column == nullptr) {
         warn("column \"" + old_name + "\" of \"" + table.qualified_name() + "\" does not exist");
         return;
@@ -1475,19 +1469,18 @@ void DdlApplier::drop(const PgQuery__DropStmt* stmt) {
 
 void check_readable_head(const std::string& head, const std::string& file) {
     if (head.starts_with("SQLite format 3")) {
-        throw advisor::InputError(file, 0,
-                                  "is a SQLite database file, expected PostgreSQL DDL text");
+        throw InputError(file, 0, "is a SQLite database file, expected PostgreSQL DDL text");
     }
     if (head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x1f &&
         static_cast<unsigned char>(head[1]) == 0x8b) {
-        throw advisor::InputError(file, 0, "is gzip-compressed; decompress it first (gunzip)");
+        throw InputError(file, 0, "is gzip-compressed; decompress it first (gunzip)");
     }
     if (looks_binary(head)) {
         const int nul_line = line_of_first_nul(head);
-        throw advisor::InputError(
-            file, nul_line,
-            nul_line > 0 ? "holds binary data (a NUL byte), expected SQL text"
-                         : "holds binary data (mostly control bytes), expected SQL text");
+        throw InputError(file, nul_line,
+                         nul_line > 0
+                             ? "holds binary data (a NUL byte), expected SQL text"
+                             : "holds binary data (mostly control bytes), expected SQL text");
     }
 }
 
@@ -1499,14 +1492,14 @@ void read_postgres_ddl(std::istream& input, const std::string& file, Catalog& ca
     DdlApplier applier(catalog, file);
     std::size_t parsed = 0;
     std::size_t failed = 0;
-    std::optional<advisor::CatalogWarning> first_failure;
+    std::optional<CatalogWarning> first_failure;
     bool warned_encoding = false;
     while (auto statement = reader.next()) {
         if (reader.saw_nul_byte()) {
             // SQL text never holds a NUL byte (PostgreSQL rejects one in a query string): what
             // follows is binary data, or a hole in a sparse file, so reading stops here.
-            throw advisor::InputError(file, reader.first_nul_line(),
-                                      "holds binary data (a NUL byte), expected SQL text");
+            throw InputError(file, reader.first_nul_line(),
+                             "holds binary data (a NUL byte), expected SQL text");
         }
         if (statement->too_long) {
             catalog.warnings.push_back({{file, statement->line},
@@ -1534,8 +1527,8 @@ void read_postgres_ddl(std::istream& input, const std::string& file, Catalog& ca
                 line == statement->line
                     ? ""
                     : " (it starts at line " + std::to_string(statement->line) + ")";
-            advisor::CatalogWarning warning{{file, line},
-                                            "statement skipped: " + outcome.error->message + start};
+            CatalogWarning warning{{file, line},
+                                   "statement skipped: " + outcome.error->message + start};
             if (!first_failure) {
                 first_failure = warning;
             }
@@ -1552,14 +1545,14 @@ void read_postgres_ddl(std::istream& input, const std::string& file, Catalog& ca
         }
     }
     if (reader.saw_nul_byte()) {
-        throw advisor::InputError(file, reader.first_nul_line(),
-                                  "holds binary data (a NUL byte), expected SQL text");
+        throw InputError(file, reader.first_nul_line(),
+                         "holds binary data (a NUL byte), expected SQL text");
     }
     if (parsed == 0 && failed == 0 && reader.meta_commands() == 0) {
-        throw advisor::InputError(file, 0, "holds no SQL statements");
+        throw InputError(file, 0, "holds no SQL statements");
     }
     if (parsed == 0 && failed > 0) {
-        throw advisor::InputError(
+        throw InputError(
             file, first_failure ? first_failure->where.line : 0,
             "no statement could be parsed as PostgreSQL DDL" +
                 (first_failure ? " (first: " + first_failure->message + ")" : std::string()));
@@ -1572,12 +1565,11 @@ void read_postgres_ddl_file(const std::string& path, Catalog& catalog,
     if (!input->is_pipe()) {
         check_readable_head(sniff(path, 4096), path);
     } else if (input->peek() == std::char_traits<char>::eof()) {
-        throw advisor::InputError(path, 0, "is a pipe that gave no data (nothing writes to it)");
+        throw InputError(path, 0, "is a pipe that gave no data (nothing writes to it)");
     }
     read_postgres_ddl(*input, path, catalog, options);
     if (input->read_error() != 0) {
-        throw advisor::InputError(path, 0,
-                                  std::string("read error: ") + std::strerror(input->read_error()));
+        throw InputError(path, 0, std::string("read error: ") + std::strerror(input->read_error()));
     }
 }
 

@@ -4,7 +4,7 @@
 // partition index attachment, renames and drops).
 #pragma once
 
-#include "advisor/catalog.hpp"
+#include "parsers/catalog.hpp"
 
 #include <cstddef>
 #include <istream>
@@ -17,14 +17,14 @@ struct DdlReadOptions {
 };
 
 // Reads one DDL script into `catalog` (which may already hold earlier files' objects).
-// Unparsable statements become catalog warnings; unreadable input throws advisor::InputError.
-void read_postgres_ddl(std::istream& input, const std::string& file, advisor::Catalog& catalog,
+// Unparsable statements become catalog warnings; unreadable input throws InputError.
+void read_postgres_ddl(std::istream& input, const std::string& file, Catalog& catalog,
                        const DdlReadOptions& options = {});
-void read_postgres_ddl_file(const std::string& path, advisor::Catalog& catalog,
+void read_postgres_ddl_file(const std::string& path, Catalog& catalog,
                             const DdlReadOptions& options = {});
 
 // Applies SQL text (one or more statements, no psql meta-commands) to the catalog; for tests.
-void apply_postgres_ddl(const std::string& sql, advisor::Catalog& catalog);
+void apply_postgres_ddl(const std::string& sql, Catalog& catalog);
 
 // PostgreSQL's makeObjectName(): name1_name2_label cut to 63 bytes, trimming the longer part first.
 std::string make_object_name(const std::string& name1, const std::string& name2,

@@ -93,7 +93,6 @@ std::vector<ColumnUse> QueryFacts::column_uses() const {
 
 namespace {
 
-using advisor::Table;
 using pg::Node;
 
 // How far what the outer query says about a sub-select's output reaches the tables it reads.
@@ -1240,7 +1239,7 @@ void FactsBuilder::relation(const PgQuery__RangeVar* range_var, Scope& scope,
         }
     }
     const auto resolved = extractor_.resolve_relation(name.schema, name.relation);
-    if (resolved.table != nullptr && resolved.table->kind == advisor::TableKind::view &&
+    if (resolved.table != nullptr && resolved.table->kind == TableKind::view &&
         view_depth_ < max_view_depth) {
         // The rewriter replaces a view by its definition: a sub-select the planner pulls up.
         const pg::ParseOutcome parsed = pg::parse(resolved.table->view_definition);
@@ -2085,7 +2084,7 @@ void FactsBuilder::add_predicate(std::size_t scan, ScanPredicate predicate) {
 
 bool FactsBuilder::is_boolean_column(std::size_t scan, const std::string& column) const {
     const Table* table = scan_tables_[scan];
-    const advisor::Column* found = table != nullptr ? table->find_column(column) : nullptr;
+    const Column* found = table != nullptr ? table->find_column(column) : nullptr;
     return found != nullptr && found->type == "boolean";
 }
 
@@ -2097,7 +2096,7 @@ bool is_system_schema(const std::string& schema) {
 
 // --- extractor ----------------------------------------------------------------------------
 
-QueryFactsExtractor::QueryFactsExtractor(const advisor::Catalog& catalog, FactsOptions options)
+QueryFactsExtractor::QueryFactsExtractor(const Catalog& catalog, FactsOptions options)
     : catalog_(catalog), options_(std::move(options)) {
     for (const auto& [qualified_name, table] : catalog_.tables) {
         tables_by_name_[table.name].push_back(qualified_name);
@@ -2115,7 +2114,7 @@ QueryFactsExtractor::Relation QueryFactsExtractor::resolve_relation(const std::s
     }
     for (const auto& path_schema : options_.search_path) {
         const std::string qualified = path_schema + "." + name;
-        if (const advisor::Table* table = catalog_.find_table(qualified)) {
+        if (const Table* table = catalog_.find_table(qualified)) {
             relation.qualified_name = qualified;
             relation.table = table;
             return relation;
@@ -2163,11 +2162,11 @@ QueryFacts QueryFactsExtractor::extract(const std::string& sql) const {
     return facts;
 }
 
-QueryFacts extract_query_facts(const pg::Node* statement, const advisor::Catalog& catalog) {
+QueryFacts extract_query_facts(const pg::Node* statement, const Catalog& catalog) {
     return QueryFactsExtractor(catalog).extract(statement);
 }
 
-QueryFacts extract_query_facts(const std::string& sql, const advisor::Catalog& catalog) {
+QueryFacts extract_query_facts(const std::string& sql, const Catalog& catalog) {
     return QueryFactsExtractor(catalog).extract(sql);
 }
 

@@ -10,7 +10,7 @@
 // sub-select with LIMIT.
 #pragma once
 
-#include "advisor/catalog.hpp"
+#include "parsers/catalog.hpp"
 #include "parsers/pg_tree.hpp"
 
 #include <cstddef>
@@ -170,7 +170,7 @@ struct FactsOptions {
 // Holds a reference to the catalog, which must outlive it.
 class QueryFactsExtractor {
 public:
-    explicit QueryFactsExtractor(const advisor::Catalog& catalog, FactsOptions options = {});
+    explicit QueryFactsExtractor(const Catalog& catalog, FactsOptions options = {});
 
     // Facts of one parsed statement (a RawStmt's stmt node).
     QueryFacts extract(const pg::Node* statement) const;
@@ -181,21 +181,21 @@ public:
     // How the extractor resolves a relation name (schema "" when unqualified).
     struct Relation {
         std::string qualified_name;
-        const advisor::Table* table = nullptr; // null when not in the catalog
+        const Table* table = nullptr; // null when not in the catalog
         bool system_catalog = false;
     };
     Relation resolve_relation(const std::string& schema, const std::string& name) const;
 
-    const advisor::Catalog& catalog() const { return catalog_; }
+    const Catalog& catalog() const { return catalog_; }
 
 private:
-    const advisor::Catalog& catalog_;
+    const Catalog& catalog_;
     FactsOptions options_;
     std::unordered_map<std::string, std::vector<std::string>> tables_by_name_;
 };
 
 // One-off conveniences (build an extractor each call).
-QueryFacts extract_query_facts(const pg::Node* statement, const advisor::Catalog& catalog);
-QueryFacts extract_query_facts(const std::string& sql, const advisor::Catalog& catalog);
+QueryFacts extract_query_facts(const pg::Node* statement, const Catalog& catalog);
+QueryFacts extract_query_facts(const std::string& sql, const Catalog& catalog);
 
 } // namespace parsers

@@ -1,6 +1,6 @@
 #include "parsers/sqlite_schema.hpp"
 
-#include "advisor/errors.hpp"
+#include "parsers/input_error.hpp"
 #include "parsers/input_file.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -19,15 +19,6 @@
 #include <vector>
 
 namespace parsers {
-
-using advisor::Catalog;
-using advisor::ConstraintKind;
-using advisor::Index;
-using advisor::IndexKey;
-using advisor::InputError;
-using advisor::SourceLocation;
-using advisor::Table;
-using advisor::TableKind;
 
 namespace {
 
@@ -647,7 +638,7 @@ private:
     // What rebuilding the schema elsewhere takes (advise --verify): the CREATE statements, and
     // the statistics ANALYZE left, which steer SQLite's planner.
     void read_schema_sql() {
-        advisor::SqliteSchemaSql& copy = catalog_.sqlite_schema;
+        SqliteSchemaSql& copy = catalog_.sqlite_schema;
         bool has_stat1 = false;
         for (const auto& object : objects_) {
             has_stat1 |= object.type == "table" && iequals(object.name, "sqlite_stat1");
@@ -663,7 +654,7 @@ private:
                                      "WHERE tbl IS NOT NULL AND stat IS NOT NULL "
                                      "ORDER BY tbl, idx IS NOT NULL, idx");
         while (query.executeStep()) {
-            advisor::SqliteStat1Row row;
+            SqliteStat1Row row;
             row.table = query.getColumn(0).getString();
             if (!query.getColumn(1).isNull()) {
                 row.index = query.getColumn(1).getString();
@@ -689,8 +680,8 @@ private:
 
     // PRAGMA table_xinfo, with hidden columns of virtual tables left out (fts5's rank and the
     // table-named column are the module's, not the user's); generated columns are kept.
-    std::vector<std::pair<advisor::Column, int>> read_columns(const std::string& table) {
-        std::vector<std::pair<advisor::Column, int>> columns; // column, position in primary key
+    std::vector<std::pair<Column, int>> read_columns(const std::string& table) {
+        std::vector<std::pair<Column, int>> columns; // column, position in primary key
         with_application_functions(db_, [&] {
             columns.clear();
             SQLite::Statement query(db_, "SELECT name, type, \"notnull\", pk, hidden "
@@ -700,7 +691,7 @@ private:
                 if (query.getColumn(4).getInt() == 1) {
                     continue;
                 }
-                advisor::Column column;
+                Column column;
                 column.name = query.getColumn(0).getString();
                 column.type = query.getColumn(1).getString();
                 column.nullable = query.getColumn(2).getInt() == 0;
@@ -737,7 +728,7 @@ private:
         if (type == "virtual") {
             table.kind = TableKind::foreign_table;
         }
-        std::vector<std::pair<advisor::Column, int>> columns;
+        std::vector<std::pair<Column, int>> columns;
         try {
             columns = read_columns(object.name);
         } catch (const SQLite::Exception& e) {
@@ -775,8 +766,7 @@ private:
             // rowid (an INTEGER PRIMARY KEY), which can never be NULL.
             const bool rowid_alias =
                 !without_rowid && table.primary_key.size() == 1 && table.primary_key_name.empty();
-            advisor::Column* alias =
-                rowid_alias ? table.find_column(table.primary_key[0]) : nullptr;
+            Column* alias = rowid_alias ? table.find_column(table.primary_key[0]) : nullptr;
             if (alias != nullptr) {
                 alias->nullable = false;
             }
@@ -937,7 +927,7 @@ private:
         }
         std::set<std::string> names;
         for (const auto& [id, reference] : references) {
-            advisor::ForeignKey fk;
+            ForeignKey fk;
             fk.columns = reference.columns;
             const Table* parent = table_named(reference.parent);
             fk.referenced_table =
@@ -954,7 +944,7 @@ private:
             } else {
                 for (const auto& column : reference.parent_columns) {
                     const std::string name = column.value_or("");
-                    const advisor::Column* found = nullptr;
+                    const Column* found = nullptr;
                     if (parent != nullptr) {
                         for (const auto& candidate : parent->columns) {
                             if (iequals(candidate.name, name)) {
@@ -1290,7 +1280,7 @@ struct SqliteDdlLoader::FileTally {
     std::size_t run = 0;
     std::size_t failed = 0;
     std::size_t ignored = 0;
-    std::optional<advisor::CatalogWarning> first_failure;
+    std::optional<CatalogWarning> first_failure;
 };
 
 struct SqliteDdlLoader::State {
@@ -1392,9 +1382,9 @@ void SqliteDdlLoader::apply_text(std::string_view sql, const std::string& file, 
     std::size_t& run = tally.run;
     std::size_t& failed = tally.failed;
     std::size_t& ignored = tally.ignored;
-    std::optional<advisor::CatalogWarning>& first_failure = tally.first_failure;
+    std::optional<CatalogWarning>& first_failure = tally.first_failure;
     const auto fail = [&](std::size_t offset, const std::string& message) {
-        advisor::CatalogWarning warning{{file, line_of(offset)}, message};
+        CatalogWarning warning{{file, line_of(offset)}, message};
         if (!first_failure) {
             first_failure = warning;
         }

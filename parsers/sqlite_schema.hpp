@@ -25,7 +25,7 @@
 //   are left out.
 #pragma once
 
-#include "advisor/catalog.hpp"
+#include "parsers/catalog.hpp"
 
 #include <memory>
 #include <string>
@@ -66,8 +66,8 @@ struct SqliteReadOptions {
 // Reads the schema of the SQLite database file at `path` into `catalog`, opening it read-only:
 // the file is never written and no -journal, -wal or -shm file is created next to it (a WAL
 // database without a -wal file is opened `immutable`, so SQLite does not create the log and its
-// index). Unreadable, corrupt or locked files throw advisor::InputError naming the file.
-void read_sqlite_database(const std::string& path, advisor::Catalog& catalog,
+// index). Unreadable, corrupt or locked files throw InputError naming the file.
+void read_sqlite_database(const std::string& path, Catalog& catalog,
                           const SqliteReadOptions& options = {});
 
 // SQLite DDL scripts applied, in order, to one in-memory database; finish() reads it into the
@@ -76,13 +76,13 @@ void read_sqlite_database(const std::string& path, advisor::Catalog& catalog,
 // COMMIT, ATTACH, VACUUM) and are counted in catalog.ignored_statement_kinds.
 class SqliteDdlLoader {
 public:
-    explicit SqliteDdlLoader(advisor::Catalog& catalog, const SqliteReadOptions& options = {});
+    explicit SqliteDdlLoader(Catalog& catalog, const SqliteReadOptions& options = {});
     ~SqliteDdlLoader();
     SqliteDdlLoader(const SqliteDdlLoader&) = delete;
     SqliteDdlLoader& operator=(const SqliteDdlLoader&) = delete;
 
     // Reads the script statement by statement (memory stays flat however long the file or a
-    // statement is). Throws advisor::InputError for unreadable input.
+    // statement is). Throws InputError for unreadable input.
     void apply_file(const std::string& path);
     void apply(std::string_view sql, const std::string& file);
     void finish();
@@ -99,6 +99,6 @@ private:
 };
 
 // One SQLite DDL script into a fresh catalog (tests, tools).
-advisor::Catalog read_sqlite_ddl(std::string_view sql, const std::string& file = "<sql>");
+Catalog read_sqlite_ddl(std::string_view sql, const std::string& file = "<sql>");
 
 } // namespace parsers

@@ -1,6 +1,6 @@
 #include "parsers/logs/detect.hpp"
 
-#include "advisor/errors.hpp"
+#include "parsers/input_error.hpp"
 #include "parsers/logs/csv_reader.hpp"
 #include "parsers/logs/json_reader.hpp"
 #include "parsers/logs/pgss_reader.hpp"
@@ -149,7 +149,7 @@ bool fill_stderr(DetectedFormat& detected, const std::vector<std::string_view>& 
         std::string error;
         detected.prefix = LogLinePrefix::compile(options.log_line_prefix, &error);
         if (!detected.prefix) {
-            throw advisor::UsageError("--log-line-prefix: " + error);
+            throw ReaderOptionError("--log-line-prefix: " + error);
         }
         how = "given";
     } else {
@@ -291,13 +291,13 @@ std::unique_ptr<LogReader> open_log_reader(const std::string& path, const LogRea
     auto source = open_byte_source(path);
     std::string head = read_up_to(*source, head_bytes);
     if (head.empty()) {
-        throw advisor::InputError(path, 0,
-                                  source->pipe() ? "is a pipe that gave no data (nothing writes "
-                                                   "to it)"
-                                                 : "is empty: no log to read");
+        throw InputError(path, 0,
+                         source->pipe() ? "is a pipe that gave no data (nothing writes "
+                                          "to it)"
+                                        : "is empty: no log to read");
     }
     if (mostly_binary(std::string_view(head).substr(0, 8192))) {
-        throw advisor::InputError(path, 0, "holds binary data, not a text log");
+        throw InputError(path, 0, "holds binary data, not a text log");
     }
     const std::string detection_head = head;
     return open_log_reader(put_back(std::move(head), std::move(source)), detection_head, options);
@@ -309,7 +309,7 @@ std::unique_ptr<LogReader> open_log_reader(std::unique_ptr<ByteSource> source,
     std::string why;
     const auto detected = detect_log_format(head, path, options, why);
     if (!detected) {
-        throw advisor::InputError(path, 0, why);
+        throw InputError(path, 0, why);
     }
     std::unique_ptr<LogReader> reader;
     switch (detected->format) {

@@ -1,6 +1,6 @@
 #include "parsers/logs/log_input.hpp"
 
-#include "advisor/errors.hpp"
+#include "parsers/input_error.hpp"
 #include "parsers/input_file.hpp"
 
 #include <algorithm>
@@ -247,17 +247,17 @@ std::unique_ptr<ByteSource> open_byte_source(const std::string& path) {
     const bool gzip = magic.starts_with("\x1f\x8b");
     const bool bzip2 = magic.starts_with("BZh");
     if ((gzip || bzip2) && input->is_pipe()) {
-        throw advisor::InputError(path, 0,
-                                  std::string("is a pipe carrying ") + (gzip ? "gzip" : "bzip2") +
-                                      "-compressed data; give the file itself, or decompress "
-                                      "into the pipe (zcat, bzcat)");
+        throw InputError(path, 0,
+                         std::string("is a pipe carrying ") + (gzip ? "gzip" : "bzip2") +
+                             "-compressed data; give the file itself, or decompress "
+                             "into the pipe (zcat, bzcat)");
     }
     if (gzip) {
         const std::uint64_t size = input->size();
         input.reset();
         gzFile file = gzopen(path.c_str(), "rb");
         if (file == nullptr) {
-            throw advisor::InputError(path, 0, "cannot open gzip file");
+            throw InputError(path, 0, "cannot open gzip file");
         }
         return std::make_unique<GzipByteSource>(path, file, size);
     }
@@ -266,16 +266,16 @@ std::unique_ptr<ByteSource> open_byte_source(const std::string& path) {
         input.reset();
         FILE* file = std::fopen(path.c_str(), "rb");
         if (file == nullptr) {
-            throw advisor::InputError(path, 0, "cannot open bzip2 file");
+            throw InputError(path, 0, "cannot open bzip2 file");
         }
         return std::make_unique<Bzip2ByteSource>(path, file, size);
     }
     if (magic.starts_with("\xfd"
                           "7zXZ") ||
         magic.starts_with("\x28\xb5\x2f\xfd")) {
-        throw advisor::InputError(path, 0,
-                                  "xz/zstd-compressed input is not supported; decompress it first "
-                                  "or recompress it with gzip");
+        throw InputError(path, 0,
+                         "xz/zstd-compressed input is not supported; decompress it first "
+                         "or recompress it with gzip");
     }
     // A regular file goes back to its start; a pipe cannot, so its first bytes are kept.
     if (!input->is_pipe()) {

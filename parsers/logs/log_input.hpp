@@ -42,7 +42,7 @@ protected:
 };
 
 // Opens a file for reading; gzip and bzip2 are decompressed transparently. Throws
-// advisor::InputError for a missing file, a directory, an unreadable file, or a compression we
+// InputError for a missing file, a directory, an unreadable file, or a compression we
 // cannot read (xz, zstd: the message says how to decompress it). A pipe is read as it comes,
 // once; compressed data from a pipe is refused (the decompressors reopen the file by name).
 std::unique_ptr<ByteSource> open_byte_source(const std::string& path);

@@ -87,7 +87,7 @@ private:
 };
 
 // Opens `path` with the reader for its format (options.format, or detected from the content).
-// Throws advisor::InputError when the file cannot be read, is empty, or its format is unknown.
+// Throws InputError when the file cannot be read, is empty, or its format is unknown.
 std::unique_ptr<LogReader> open_log_reader(const std::string& path, const LogReadOptions& options);
 // The same for bytes already opened (tests, fuzzing): `head` is their first bytes, for detection.
 std::unique_ptr<LogReader> open_log_reader(std::unique_ptr<ByteSource> source,

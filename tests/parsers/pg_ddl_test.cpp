@@ -1,15 +1,15 @@
 // The PostgreSQL DDL reader, construct by construct: what the catalog holds after each statement.
-#include "advisor/catalog.hpp"
-#include "advisor/errors.hpp"
+#include "parsers/catalog.hpp"
+#include "parsers/input_error.hpp"
 #include "parsers/pg_ddl.hpp"
 
 #include <doctest/doctest.h>
 #include <sstream>
 #include <string>
 
-using advisor::Catalog;
-using advisor::ConstraintKind;
-using advisor::TableKind;
+using parsers::Catalog;
+using parsers::ConstraintKind;
+using parsers::TableKind;
 
 namespace {
 
@@ -26,8 +26,8 @@ Catalog read_script(const std::string& script) {
     return catalog;
 }
 
-const advisor::Index& index_named(const Catalog& catalog, const std::string& qualified) {
-    const advisor::Index* index = catalog.find_index(qualified);
+const parsers::Index& index_named(const Catalog& catalog, const std::string& qualified) {
+    const parsers::Index* index = catalog.find_index(qualified);
     REQUIRE_MESSAGE(index != nullptr, "no index " << qualified);
     return *index;
 }
@@ -38,7 +38,7 @@ TEST_CASE("CREATE TABLE records columns with PostgreSQL's type names and nullabi
     const Catalog catalog = read("CREATE TABLE users (id bigint NOT NULL, email varchar(255), "
                                  "created_at timestamptz, score double precision, n int, "
                                  "tags text[], flag boolean NOT NULL DEFAULT false);");
-    const advisor::Table* users = catalog.find_table("public.users");
+    const parsers::Table* users = catalog.find_table("public.users");
     REQUIRE(users != nullptr);
     REQUIRE(users->columns.size() == 7);
     CHECK(users->columns[0].type == "bigint");
@@ -57,7 +57,7 @@ TEST_CASE("json and jsonb columns are flagged, directly or through a domain, but
     const Catalog catalog =
         read("CREATE DOMAIN public.payload AS jsonb; "
              "CREATE TABLE t (a json, b jsonb, c public.payload, d jsonb[], e text);");
-    const advisor::Table* t = catalog.find_table("public.t");
+    const parsers::Table* t = catalog.find_table("public.t");
     REQUIRE(t != nullptr);
     CHECK(t->find_column("a")->json);
     CHECK(t->find_column("b")->json);
@@ -79,7 +79,7 @@ TEST_CASE("an inline PRIMARY KEY creates <table>_pkey and makes the column NOT N
     CHECK(pkey.constraint == ConstraintKind::primary_key);
     CHECK(pkey.unique);
     CHECK(pkey.key_texts() == std::vector<std::string>{"id"});
-    const advisor::Table* accounts = catalog.find_table("public.accounts");
+    const parsers::Table* accounts = catalog.find_table("public.accounts");
     CHECK(accounts->primary_key == std::vector<std::string>{"id"});
     CHECK_FALSE(accounts->find_column("id")->nullable);
     CHECK(accounts->find_column("id")->type == "integer");
@@ -116,7 +116,7 @@ TEST_CASE("REFERENCES and FOREIGN KEY record foreign keys with PostgreSQL's impl
         read("CREATE TABLE tenants (id bigint PRIMARY KEY);"
              "CREATE TABLE users (id bigint PRIMARY KEY, tenant_id bigint REFERENCES tenants,"
              " org int, team int, FOREIGN KEY (org, team) REFERENCES teams_x (o, t));");
-    const advisor::Table* users = catalog.find_table("public.users");
+    const parsers::Table* users = catalog.find_table("public.users");
     REQUIRE(users->foreign_keys.size() == 2);
     CHECK(users->foreign_keys[0].name == "users_tenant_id_fkey");
     CHECK(users->foreign_keys[0].columns == std::vector<std::string>{"tenant_id"});
@@ -130,12 +130,12 @@ TEST_CASE("quoted, mixed-case identifiers keep their case; unquoted ones fold to
     const Catalog catalog = read("CREATE SCHEMA \"Bar\"; CREATE TABLE \"Bar\".\"Foo\" (\"Id\" int, "
                                  "Name text, CONSTRAINT \"Foo_pk\" PRIMARY KEY (\"Id\"));"
                                  "CREATE TABLE Child (foo_id int REFERENCES \"Bar\".\"Foo\");");
-    const advisor::Table* foo = catalog.find_table("Bar.Foo");
+    const parsers::Table* foo = catalog.find_table("Bar.Foo");
     REQUIRE(foo != nullptr);
     CHECK(foo->columns[0].name == "Id");
     CHECK(foo->columns[1].name == "name");
     CHECK(index_named(catalog, "Bar.Foo_pk").constraint == ConstraintKind::primary_key);
-    const advisor::Table* child = catalog.find_table("public.child");
+    const parsers::Table* child = catalog.find_table("public.child");
     REQUIRE(child != nullptr);
     CHECK(child->foreign_keys[0].referenced_table == "Bar.Foo");
     CHECK(child->foreign_keys[0].referenced_columns == std::vector<std::string>{"Id"});
@@ -203,7 +203,7 @@ TEST_CASE("ALTER TABLE ONLY ... ADD CONSTRAINT adds PK, UNIQUE, FK NOT VALID and
         "WITH &&);");
     CHECK(index_named(catalog, "public.rooms_pkey").constraint == ConstraintKind::primary_key);
     CHECK(index_named(catalog, "public.rooms_code_key").constraint == ConstraintKind::unique);
-    const advisor::Table* bookings = catalog.find_table("public.bookings");
+    const parsers::Table* bookings = catalog.find_table("public.bookings");
     REQUIRE(bookings->foreign_keys.size() == 1);
     CHECK_FALSE(bookings->foreign_keys[0].validated);
     const auto& excl = index_named(catalog, "public.no_overlap");
@@ -226,7 +226,7 @@ TEST_CASE("ALTER TABLE ADD/DROP COLUMN, and dropping a column drops its indexes 
         read("CREATE TABLE t (id int PRIMARY KEY, a int, b int);"
              "CREATE INDEX t_a ON t (a); CREATE INDEX t_ab ON t (b) INCLUDE (a);"
              "ALTER TABLE t ADD COLUMN c jsonb NOT NULL, DROP COLUMN a;");
-    const advisor::Table* t = catalog.find_table("public.t");
+    const parsers::Table* t = catalog.find_table("public.t");
     CHECK(t->find_column("a") == nullptr);
     REQUIRE(t->find_column("c") != nullptr);
     CHECK(t->find_column("c")->json);
@@ -243,11 +243,11 @@ TEST_CASE("RENAME of table, column, constraint and index follows through keys an
              "ALTER TABLE child RENAME COLUMN x TO y; ALTER INDEX child_x RENAME TO child_y;"
              "ALTER TABLE owners RENAME CONSTRAINT parent_pkey TO owners_pkey;");
     CHECK(catalog.find_table("public.parent") == nullptr);
-    const advisor::Table* owners = catalog.find_table("public.owners");
+    const parsers::Table* owners = catalog.find_table("public.owners");
     REQUIRE(owners != nullptr);
     CHECK(owners->primary_key == std::vector<std::string>{"owner_id"});
     CHECK(index_named(catalog, "public.owners_pkey").table == "public.owners");
-    const advisor::Table* child = catalog.find_table("public.child");
+    const parsers::Table* child = catalog.find_table("public.child");
     CHECK(child->foreign_keys[0].referenced_table == "public.owners");
     CHECK(child->foreign_keys[0].referenced_columns == std::vector<std::string>{"owner_id"});
     CHECK(index_named(catalog, "public.child_y").key_texts() == std::vector<std::string>{"y"});
@@ -276,7 +276,7 @@ TEST_CASE("PARTITION BY, PARTITION OF and ATTACH PARTITION; ON ONLY indexes beco
         "CREATE INDEX idx_payment_customer ON ONLY payment (customer_id);"
         "CREATE INDEX payment_2024_customer ON payment_2024 (customer_id);"
         "ALTER INDEX idx_payment_customer ATTACH PARTITION payment_2024_customer;");
-    const advisor::Table* payment = catalog.find_table("public.payment");
+    const parsers::Table* payment = catalog.find_table("public.payment");
     REQUIRE(payment != nullptr);
     CHECK(payment->kind == TableKind::partitioned_table);
     CHECK(payment->partition_by == "range");
@@ -309,7 +309,7 @@ TEST_CASE("INHERITS copies the parent's columns; UNLOGGED and IF NOT EXISTS are 
         read("CREATE TABLE base (id int, created_at timestamptz);"
              "CREATE UNLOGGED TABLE IF NOT EXISTS events (payload jsonb) INHERITS (base);"
              "CREATE TABLE IF NOT EXISTS events (other int);");
-    const advisor::Table* events = catalog.find_table("public.events");
+    const parsers::Table* events = catalog.find_table("public.events");
     REQUIRE(events != nullptr);
     CHECK(events->unlogged);
     CHECK(events->inherits == std::vector<std::string>{"public.base"});
@@ -323,7 +323,7 @@ TEST_CASE("views and materialized views are recorded with their definitions") {
     const Catalog catalog =
         read("CREATE TABLE t (id int, a int); CREATE VIEW v AS SELECT id FROM t WHERE a = 1;"
              "CREATE MATERIALIZED VIEW mv AS SELECT a, count(*) FROM t GROUP BY a WITH NO DATA;");
-    const advisor::Table* view = catalog.find_table("public.v");
+    const parsers::Table* view = catalog.find_table("public.v");
     REQUIRE(view != nullptr);
     CHECK(view->kind == TableKind::view);
     CHECK(view->view_definition == "SELECT id FROM t WHERE a = 1");
@@ -388,10 +388,10 @@ TEST_CASE("a statement over the size limit is skipped with a warning") {
 TEST_CASE("input with no statement at all, or none that parses, is an input error") {
     Catalog catalog;
     std::istringstream empty("-- nothing here\n\n");
-    CHECK_THROWS_AS(parsers::read_postgres_ddl(empty, "empty.sql", catalog), advisor::InputError);
+    CHECK_THROWS_AS(parsers::read_postgres_ddl(empty, "empty.sql", catalog), parsers::InputError);
     std::istringstream garbage("this is not sql at all;\nneither is this;\n");
     CHECK_THROWS_WITH_AS(parsers::read_postgres_ddl(garbage, "garbage.sql", catalog),
-                         doctest::Contains("garbage.sql:1"), advisor::InputError);
+                         doctest::Contains("garbage.sql:1"), parsers::InputError);
 }
 
 TEST_CASE("DDL files apply in order, as a series of migrations") {

@@ -55,14 +55,14 @@ CREATE SCHEMA "Bar";
 CREATE TABLE "Bar"."Foo" ("Id" integer PRIMARY KEY, "Name" text);
 )sql";
 
-advisor::Catalog catalog_of(const std::string& ddl) {
-    advisor::Catalog catalog;
+parsers::Catalog catalog_of(const std::string& ddl) {
+    parsers::Catalog catalog;
     parsers::apply_postgres_ddl(ddl, catalog);
     return catalog;
 }
 
 QueryFacts facts_of(const std::string& sql) {
-    const advisor::Catalog catalog = catalog_of(blog_schema);
+    const parsers::Catalog catalog = catalog_of(blog_schema);
     return parsers::extract_query_facts(sql, catalog);
 }
 
@@ -759,7 +759,7 @@ TEST_CASE("statement kinds: other statements have no scans") {
 // --- entry points ------------------------------------------------------------------------------
 
 TEST_CASE("facts from a parsed statement equal facts from its text") {
-    const advisor::Catalog catalog = catalog_of(blog_schema);
+    const parsers::Catalog catalog = catalog_of(blog_schema);
     const std::string sql = "SELECT * FROM posts WHERE blog_id = $1 ORDER BY created_at";
     const parsers::pg::ParseOutcome parsed = parsers::pg::parse(sql);
     REQUIRE_FALSE(parsed.error);
@@ -772,7 +772,7 @@ TEST_CASE("facts from a parsed statement equal facts from its text") {
 }
 
 TEST_CASE("an extractor with a search_path resolves unqualified names through it") {
-    const advisor::Catalog catalog =
+    const parsers::Catalog catalog =
         catalog_of("CREATE SCHEMA app; CREATE TABLE app.users (id int); CREATE TABLE users (id "
                    "int); CREATE TABLE app.orders (id int);");
     parsers::FactsOptions options;

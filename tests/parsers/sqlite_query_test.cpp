@@ -1,4 +1,4 @@
-#include "advisor/catalog.hpp"
+#include "parsers/catalog.hpp"
 #include "parsers/pg_tree.hpp"
 #include "parsers/query_facts.hpp"
 #include "parsers/sqlite_query.hpp"
@@ -137,7 +137,7 @@ TEST_CASE("a SQLite-only statement libpg_query rejects gets a message naming the
 }
 
 TEST_CASE("QueryFacts read a SQLAlchemy SQLite statement once its placeholders are mapped") {
-    const advisor::Catalog catalog = parsers::read_sqlite_ddl(
+    const parsers::Catalog catalog = parsers::read_sqlite_ddl(
         "CREATE TABLE tags (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL, name TEXT);\n"
         "CREATE TABLE [note tags] (note_id INTEGER, tag_id INTEGER);\n");
     const auto text = sqlite_query_for_postgres(

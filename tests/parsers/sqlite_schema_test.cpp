@@ -16,9 +16,9 @@
 #include <string>
 #include <unistd.h>
 
-using advisor::Catalog;
-using advisor::ConstraintKind;
-using advisor::TableKind;
+using parsers::Catalog;
+using parsers::ConstraintKind;
+using parsers::TableKind;
 
 namespace {
 
@@ -26,14 +26,14 @@ Catalog read(const std::string& sql) {
     return parsers::read_sqlite_ddl(sql, "schema.sql");
 }
 
-const advisor::Table& table_named(const Catalog& catalog, const std::string& qualified) {
-    const advisor::Table* table = catalog.find_table(qualified);
+const parsers::Table& table_named(const Catalog& catalog, const std::string& qualified) {
+    const parsers::Table* table = catalog.find_table(qualified);
     REQUIRE_MESSAGE(table != nullptr, "no table " << qualified);
     return *table;
 }
 
-const advisor::Index& index_named(const Catalog& catalog, const std::string& qualified) {
-    const advisor::Index* index = catalog.find_index(qualified);
+const parsers::Index& index_named(const Catalog& catalog, const std::string& qualified) {
+    const parsers::Index* index = catalog.find_index(qualified);
     REQUIRE_MESSAGE(index != nullptr, "no index " << qualified);
     return *index;
 }
@@ -73,7 +73,7 @@ struct TempDir {
 TEST_CASE("an INTEGER PRIMARY KEY is the rowid: the primary key, never NULL, with no index") {
     const Catalog catalog = read("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT);");
     CHECK(catalog.dialect == "sqlite");
-    const advisor::Table& users = table_named(catalog, "main.users");
+    const parsers::Table& users = table_named(catalog, "main.users");
     CHECK(users.schema == "main");
     CHECK(users.kind == TableKind::table);
     CHECK(users.primary_key == std::vector<std::string>{"id"});
@@ -92,7 +92,7 @@ TEST_CASE("a table-level PRIMARY KEY (id) on an INTEGER column is the rowid too"
 TEST_CASE("INTEGER PRIMARY KEY DESC is not a rowid alias (SQLite's documented quirk): it gets an "
           "automatic index") {
     const Catalog catalog = read("CREATE TABLE t (id INTEGER PRIMARY KEY DESC, v TEXT);");
-    const advisor::Index& pk = index_named(catalog, "main.sqlite_autoindex_t_1");
+    const parsers::Index& pk = index_named(catalog, "main.sqlite_autoindex_t_1");
     CHECK(pk.constraint == ConstraintKind::primary_key);
     CHECK(pk.unique);
     CHECK(table_named(catalog, "main.t").primary_key_name == "sqlite_autoindex_t_1");
@@ -102,10 +102,10 @@ TEST_CASE("other primary keys and UNIQUE constraints are backed by sqlite_autoin
     const Catalog catalog = read("CREATE TABLE memberships (user_id INT, group_id INT, "
                                  "email TEXT UNIQUE, code TEXT, PRIMARY KEY (user_id, group_id), "
                                  "UNIQUE (code, email));");
-    const advisor::Table& table = table_named(catalog, "main.memberships");
+    const parsers::Table& table = table_named(catalog, "main.memberships");
     CHECK(table.primary_key == std::vector<std::string>{"user_id", "group_id"});
     REQUIRE(catalog.indexes.size() == 3);
-    const advisor::Index& pk = index_named(catalog, "main." + table.primary_key_name);
+    const parsers::Index& pk = index_named(catalog, "main." + table.primary_key_name);
     CHECK(pk.constraint == ConstraintKind::primary_key);
     CHECK(pk.key_texts() == std::vector<std::string>{"user_id", "group_id"});
     REQUIRE(table.unique_constraints.size() == 2);
@@ -123,7 +123,7 @@ TEST_CASE("a WITHOUT ROWID table's primary key is its own b-tree, listed as the 
     const Catalog catalog =
         read("CREATE TABLE kv (bucket TEXT, key TEXT, value BLOB, PRIMARY KEY (bucket, key)) "
              "WITHOUT ROWID;");
-    const advisor::Table& kv = table_named(catalog, "main.kv");
+    const parsers::Table& kv = table_named(catalog, "main.kv");
     CHECK(kv.primary_key == std::vector<std::string>{"bucket", "key"});
     CHECK_FALSE(kv.columns[0].nullable);
     CHECK_FALSE(kv.columns[1].nullable);
@@ -143,7 +143,7 @@ TEST_CASE("a partial index keeps its WHERE text, expression keys their text, and
              "title <> 'a, (b)';\n"
              "CREATE UNIQUE INDEX \"ix (expr)\" ON \"notes\" (lower(title) COLLATE NOCASE, "
              "json_extract(data, '$.kind') DESC, user_id);\n");
-    const advisor::Index& open = index_named(catalog, "main.ix_open");
+    const parsers::Index& open = index_named(catalog, "main.ix_open");
     CHECK(open.key_texts() == std::vector<std::string>{"user_id", "id"});
     CHECK_FALSE(open.keys[0].descending);
     CHECK(open.keys[1].descending);
@@ -151,7 +151,7 @@ TEST_CASE("a partial index keeps its WHERE text, expression keys their text, and
     CHECK(*open.where == "archived = 0 AND title <> 'a, (b)'");
     CHECK(open.constraint == ConstraintKind::none);
 
-    const advisor::Index& expr = index_named(catalog, "main.ix (expr)");
+    const parsers::Index& expr = index_named(catalog, "main.ix (expr)");
     CHECK(expr.unique);
     REQUIRE(expr.keys.size() == 3);
     CHECK(expr.keys[0].expression == "lower(title)");
@@ -173,7 +173,7 @@ TEST_CASE("foreign keys are named <table>_<columns>_fkey, in declaration order, 
              "FOREIGN KEY (tenant, code) REFERENCES USERS (Tenant, CODE), "
              "CONSTRAINT buyer_fk FOREIGN KEY (buyer) REFERENCES users (id), "
              "FOREIGN KEY (buyer) REFERENCES users (id));\n");
-    const advisor::Table& orders = table_named(catalog, "main.orders");
+    const parsers::Table& orders = table_named(catalog, "main.orders");
     REQUIRE(orders.foreign_keys.size() == 4);
     const auto& by_user = orders.foreign_keys[0];
     CHECK(by_user.name == "orders_user_id_fkey");
@@ -205,7 +205,7 @@ TEST_CASE("JSON columns: a declared type JSON in any case, or json_valid(column)
              "CHECK (json_valid(d)), \"E\" TEXT, f TEXT DEFAULT 'json_valid(f)', g TEXT, "
              "h JSON_TEXT, -- json_valid(g) in a comment\n"
              "CONSTRAINT e_json CHECK (json_valid(\"e\") OR e IS NULL));");
-    const advisor::Table& docs = table_named(catalog, "main.docs");
+    const parsers::Table& docs = table_named(catalog, "main.docs");
     std::set<std::string> json;
     for (const auto& column : docs.columns) {
         if (column.json) {
@@ -221,12 +221,12 @@ TEST_CASE("virtual tables are foreign tables without their hidden columns; shado
         read("CREATE TABLE books (id INTEGER PRIMARY KEY, title TEXT);\n"
              "CREATE VIRTUAL TABLE books_fts USING fts5(title, content='books');\n"
              "CREATE VIEW sorted (id, sort) AS SELECT id, title_sort(title) FROM books;\n");
-    const advisor::Table& fts = table_named(catalog, "main.books_fts");
+    const parsers::Table& fts = table_named(catalog, "main.books_fts");
     CHECK(fts.kind == TableKind::foreign_table);
     REQUIRE(fts.columns.size() == 1);
     CHECK(fts.columns[0].name == "title");
     CHECK(table_named(catalog, "main.books_fts_data").kind == TableKind::table);
-    const advisor::Table& view = table_named(catalog, "main.sorted");
+    const parsers::Table& view = table_named(catalog, "main.sorted");
     CHECK(view.kind == TableKind::view);
     REQUIRE(view.columns.size() == 2);
     CHECK(view.columns[1].name == "sort");
@@ -283,9 +283,9 @@ TEST_CASE("a NUL byte in a script ends nothing but the statement it is in: the r
 TEST_CASE("a script SQLite runs none of is an input error naming the first failure") {
     CHECK_THROWS_WITH_AS(read("\n\nLorem ipsum dolor sit amet;\n"),
                          doctest::Contains("schema.sql:3: no statement could be run by SQLite"),
-                         advisor::InputError);
+                         parsers::InputError);
     CHECK_THROWS_WITH_AS(read("-- nothing\n"), doctest::Contains("holds no SQL statements"),
-                         advisor::InputError);
+                         parsers::InputError);
 }
 
 TEST_CASE("objects know the file and line of the statement that created them") {
@@ -364,11 +364,11 @@ TEST_CASE("a database file is read read-only: same catalog as its DDL, bytes unc
         const Catalog from_ddl = read(ddl);
         CHECK(from_file.tables.size() == from_ddl.tables.size());
         CHECK(from_file.indexes.size() == from_ddl.indexes.size());
-        const advisor::Table& notes = table_named(from_file, "main.notes");
+        const parsers::Table& notes = table_named(from_file, "main.notes");
         CHECK(notes.columns[2].json);
         REQUIRE(notes.foreign_keys.size() == 1);
         CHECK(notes.foreign_keys[0].name == "notes_user_id_fkey");
-        const advisor::Index& body = index_named(from_file, "main.ix_notes_body");
+        const parsers::Index& body = index_named(from_file, "main.ix_notes_body");
         CHECK(body.keys[0].expression == "json_extract(body, '$.t')");
         CHECK(body.where == std::optional<std::string>("user_id > 0"));
         CHECK(body.declared_at.file == path);
@@ -385,14 +385,14 @@ TEST_CASE("a corrupt or non-SQLite file is an input error naming the file") {
     Catalog catalog;
     const std::string expected = corrupt + ": is a SQLite database file but SQLite cannot read it";
     CHECK_THROWS_WITH_AS(parsers::read_sqlite_database(corrupt, catalog),
-                         doctest::Contains(expected.c_str()), advisor::InputError);
+                         doctest::Contains(expected.c_str()), parsers::InputError);
     const std::string text = (dir.path / "notes.db").string();
     {
         std::ofstream out(text, std::ios::binary);
         out << "just text\n";
     }
     CHECK_THROWS_WITH_AS(parsers::read_sqlite_database(text, catalog),
-                         doctest::Contains("is not a SQLite database"), advisor::InputError);
+                         doctest::Contains("is not a SQLite database"), parsers::InputError);
 }
 
 TEST_CASE("the SQLite header is the 16 bytes \"SQLite format 3\\0\"") {
@@ -472,7 +472,7 @@ TEST_CASE("index SQL for a SQLite catalog has no CONCURRENTLY and an unqualified
     advisor::IndexSpec spec;
     spec.name = "ix_tags_user_id";
     spec.table = "main.tags";
-    advisor::IndexKey key;
+    parsers::IndexKey key;
     key.column = "user_id";
     spec.keys.push_back(key);
     CHECK(advisor::create_index_sql(spec, "sqlite") ==
@@ -487,10 +487,10 @@ TEST_CASE("SQLite index SQL has no operator class and no NULLS order, which SQLi
     advisor::IndexSpec spec;
     spec.name = "ix_users_display_name_seen_at";
     spec.table = "main.users";
-    advisor::IndexKey name;
+    parsers::IndexKey name;
     name.column = "display_name";
     name.opclass = "text_pattern_ops"; // what missing-index asks for a LIKE 'abc%' prefix
-    advisor::IndexKey seen;
+    parsers::IndexKey seen;
     seen.column = "seen_at";
     seen.descending = true;
     seen.nulls = "last";
@@ -527,7 +527,7 @@ TEST_CASE("on SQLite a look-up by the INTEGER PRIMARY KEY is served by the table
     CHECK_FALSE(matcher.best(by_title));
 
     // PostgreSQL has no rowid: the same table from PostgreSQL DDL has its primary key index.
-    advisor::Catalog postgres = catalog;
+    parsers::Catalog postgres = catalog;
     postgres.dialect = "postgresql";
     CHECK(postgres.sqlite_rowid_column(table_named(postgres, "main.notes")).empty());
 }

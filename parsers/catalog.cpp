@@ -1,9 +1,9 @@
-#include "advisor/catalog.hpp"
+#include "parsers/catalog.hpp"
 
 #include <algorithm>
 #include <utility>
 
-namespace advisor {
+namespace parsers {
 
 const char* to_string(ConstraintKind kind) {
     switch (kind) {
@@ -153,4 +153,4 @@ void Catalog::drop_table(const std::string& qualified_name) {
     }
 }
 
-} // namespace advisor
+} // namespace parsers
