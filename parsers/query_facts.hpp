@@ -8,6 +8,8 @@
 // inlines (PostgreSQL 12+: referenced once, or NOT MATERIALIZED) and simple sub-selects in FROM
 // behave like the tables they read, while predicates do not pass into a MATERIALIZED CTE or a
 // sub-select with LIMIT.
+//
+// The walk that does this lives in parsers/query_facts/ (FactsBuilder, one concern a file).
 #pragma once
 
 #include "parsers/catalog.hpp"
