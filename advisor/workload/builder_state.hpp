@@ -134,21 +134,26 @@ struct WorkloadBuilder::State {
     double latest_ms = NAN;
     std::optional<std::string> shape_parse_error; // of the last new shape
 
+    // record(), count_follower() and parent_of() are defined and called in one file each, and
+    // are inline so that they stay folded into their callers, as when the builder was one file.
+    // record() and count_follower() run for every statement; count_follower() is forced, as
+    // GCC inlined it then only as a function with internal linkage called once.
+
     // A statement through the key cache to its shape (shapes.cpp).
     void add(const Statement& statement);
     Fingerprinted fingerprint(const std::string& text);
     void error(const Statement& statement, std::string message);
     ShapeId shape_for(const Fingerprinted& fingerprinted, const std::string& text);
-    void record(ShapeId id, const Statement& statement, std::uint64_t parameters_hash);
+    inline void record(ShapeId id, const Statement& statement, std::uint64_t parameters_hash);
     // The shape's examples (examples.cpp).
     void add_example(ShapeId id, const Statement& statement, std::uint64_t parameters_hash);
     // Each session's open unit and the followers within it (sessions.cpp).
     void track(ShapeId id, const Statement& statement, std::uint64_t parameters_hash);
-    void count_follower(SessionState& session, ShapeId id);
+    [[gnu::always_inline]] inline void count_follower(SessionState& session, ShapeId id);
     void sweep_idle_sessions();
     void end_file();
     // Repeated runs into N+1 pairs, and pairs and followers into the shapes (repetition.cpp).
-    std::optional<ShapeId> parent_of(const RunInUnit& run) const;
+    inline std::optional<ShapeId> parent_of(const RunInUnit& run) const;
     void close_unit(SessionState& session, const std::string& session_key);
     void fold_pairs_and_followers();
 };

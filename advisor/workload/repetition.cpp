@@ -11,7 +11,7 @@ namespace advisor {
 
 // The run's parent: the shape just before its first execution, unless that started the
 // transaction (or nothing ran before): then the shape just before its second execution.
-std::optional<ShapeId> WorkloadBuilder::State::parent_of(const RunInUnit& run) const {
+inline std::optional<ShapeId> WorkloadBuilder::State::parent_of(const RunInUnit& run) const {
     const auto usable = [&](std::optional<ShapeId> shape) {
         return shape && *shape != run.shape &&
                workload.shapes[*shape].transaction_control == TransactionControl::none;

@@ -12,7 +12,7 @@
 namespace advisor {
 
 // Counts `id` as a follower of each recent execution in the unit (once per execution).
-void WorkloadBuilder::State::count_follower(SessionState& session, ShapeId id) {
+inline void WorkloadBuilder::State::count_follower(SessionState& session, ShapeId id) {
     for (RecentExecution& recent : session.recent) {
         if (recent.shape == id) {
             continue;

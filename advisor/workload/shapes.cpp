@@ -162,8 +162,8 @@ ShapeId WorkloadBuilder::State::shape_for(const Fingerprinted& fingerprinted,
     return id;
 }
 
-void WorkloadBuilder::State::record(ShapeId id, const Statement& statement,
-                                    std::uint64_t parameters_hash) {
+inline void WorkloadBuilder::State::record(ShapeId id, const Statement& statement,
+                                           std::uint64_t parameters_hash) {
     QueryShape& shape = workload.shapes[id];
     shape.calls += statement.calls;
     if (statement.failed) {
