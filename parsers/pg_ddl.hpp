@@ -2,6 +2,9 @@
 // and migration files applied in order; every statement is parsed by libpg_query and applied to
 // the catalog as PostgreSQL would apply it (search_path, implicit names of constraint indexes,
 // partition index attachment, renames and drops).
+// The reader lives in parsers/pg_ddl/: read_script (the read functions), statements (the
+// dispatcher), names (with make_object_name), tables, constraints, indexes, partitions,
+// alter_table and renames_drops.
 #pragma once
 
 #include "parsers/catalog.hpp"

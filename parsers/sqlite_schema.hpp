@@ -2,6 +2,8 @@
 // (sqlite_schema, PRAGMA table_list, table_xinfo, index_list, index_xinfo, foreign_key_list); a
 // DDL script (a `sqlite3 .schema` or `.dump`) is executed by SQLite in an in-memory database, which
 // is then read the same way. SQLite's parser does all the parsing: this reader only asks.
+// The reader lives in parsers/sqlite_schema/: database_file, script_loader (with script_reader),
+// schema_reader, dialect_guess and sql_text.
 //
 // How SQLite's schema maps onto the catalog (design.md's model is PostgreSQL's):
 // - every table lives in schema "main" ("main.<table>"); catalog.dialect is "sqlite";
