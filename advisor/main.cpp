@@ -1,6 +1,7 @@
 // schema-advisor: schema dump + query log -> findings and migrations.
 // Reads like design.md's data flow; each subcommand wires inputs -> catalog/workload -> rules
-// -> renderers (advisor/cli/*_command.cpp).
+// -> renderers (advisor/cli/*_command.cpp). The readers and the models they produce (Catalog,
+// Statement, QueryFacts, InputError) live in parsers/, which includes nothing from advisor/.
 #include "advisor/cli/commands.hpp"
 #include "advisor/errors.hpp"
 
