@@ -51,6 +51,9 @@ struct AdviseOptions {
     std::string models_file;
     bool verify = false;
     bool keep_unverified = false;
+    // Migrations (docs/templates.md): the session's lock_timeout, one file pair per index.
+    std::string lock_timeout = default_lock_timeout;
+    bool emit_sql_per_index = false;
 };
 
 int list_rules() {
@@ -142,6 +145,7 @@ void emit_migrations(const std::vector<Finding>& findings, const Catalog& catalo
     migration_options.include_drops = options.include_drops;
     migration_options.dialect = catalog.dialect;
     migration_options.inputs = options.schema_files;
+    migration_options.lock_timeout = checked_lock_timeout(options.lock_timeout);
     const MigrationPlan plan = plan_migration(findings, migration_options);
     if (plan.empty()) {
         std::cerr << "schema-advisor: no index to create or drop; no migration written\n";
@@ -149,7 +153,10 @@ void emit_migrations(const std::vector<Finding>& findings, const Catalog& catalo
     }
     std::vector<OutputFile> files;
     if (!options.emit_sql_dir.empty()) {
-        const auto sql = render_sql_migration(plan, options.emit_sql_dir, templates);
+        const auto sql =
+            options.emit_sql_per_index
+                ? render_sql_migrations_per_index(plan, options.emit_sql_dir, templates)
+                : render_sql_migration(plan, options.emit_sql_dir, templates);
         files.insert(files.end(), sql.begin(), sql.end());
     }
     if (!options.emit_alembic_dir.empty()) {
@@ -185,6 +192,7 @@ int advise(const AdviseOptions& options) {
     if (!options.fail_on.empty()) {
         fail_on = parse_severity(options.fail_on);
     }
+    checked_lock_timeout(options.lock_timeout);
 
     // Read before the (possibly long) schema and logs, so a bad file fails fast.
     ModelNames models;
@@ -342,6 +350,16 @@ void add_advise_command(CLI::App& app, Action& action) {
         ->add_flag("--keep-unverified", options->keep_unverified,
                    "With --verify: keep the proposals the planner ignores, with a note")
         ->needs("--verify");
+    // Migrations: session settings and file layout (docs/templates.md).
+    command
+        ->add_option("--lock-timeout", options->lock_timeout,
+                     "lock_timeout the emitted migrations set while they build or drop indexes")
+        ->capture_default_str();
+    command
+        ->add_flag("--emit-sql-per-index", options->emit_sql_per_index,
+                   "With --emit-sql: one up/down pair per index, for runners that send a file as "
+                   "one query (golang-migrate, dbmate, psql -c)")
+        ->needs("--emit-sql");
     command->callback([options, &action] { action = [options] { return advise(*options); }; });
 }
 
