@@ -32,6 +32,9 @@ void add_or_merge(std::vector<PlannedIndex>& list, const IndexSpec& spec, const 
              (planned.index.columns() == spec.columns() && planned.index.method == spec.method &&
               planned.index.where == spec.where))) {
             planned.findings.push_back(describe(finding));
+            if (planned.model_change.empty()) {
+                planned.model_change = finding.fix.sqlalchemy;
+            }
             return;
         }
     }
@@ -39,6 +42,7 @@ void add_or_merge(std::vector<PlannedIndex>& list, const IndexSpec& spec, const 
     planned.index = spec;
     planned.findings.push_back(describe(finding));
     planned.why = finding.message;
+    planned.model_change = finding.fix.sqlalchemy;
     if (use_recipe) {
         planned.recipe_sql_up = finding.fix.sql_up;
         planned.recipe_sql_down = finding.fix.sql_down;
@@ -249,6 +253,8 @@ nlohmann::json index_data(const PlannedIndex& planned, const std::string& dialec
                                          {"note", planned.recipe_note}})},
         {"recipe_up_statements", recipe_steps(planned.recipe_sql_up)},
         {"recipe_down_statements", recipe_steps(planned.recipe_sql_down)},
+        {"model_change", planned.model_change.empty() ? nlohmann::json(nullptr)
+                                                      : nlohmann::json(planned.model_change)},
         {"default_schema", default_schema(schema, dialect)},
         {"schema_arg_python", default_schema(schema, dialect)
                                   ? nlohmann::json(nullptr)
@@ -341,6 +347,23 @@ nlohmann::json migration_template_data(const MigrationPlan& plan) {
     for (auto it = creates.rbegin(); it != creates.rend(); ++it) {
         created_reversed.push_back(*it);
     }
+    // Each model change once, in the docstring's indentation.
+    nlohmann::json model_changes = nlohmann::json::array();
+    for (const auto* list : {&plan.creates, &plan.drops}) {
+        for (const auto& planned : *list) {
+            if (planned.model_change.empty()) {
+                continue;
+            }
+            std::string text = "    ";
+            for (const char c : planned.model_change) {
+                text += c;
+                if (c == '\n') {
+                    text += "    ";
+                }
+            }
+            model_changes.push_back({{"docstring_text", text}, {"text", planned.model_change}});
+        }
+    }
     nlohmann::json inputs = nlohmann::json::array();
     for (const auto& input : plan.inputs) {
         inputs.push_back({{"path", input}});
@@ -358,6 +381,8 @@ nlohmann::json migration_template_data(const MigrationPlan& plan) {
         {"slug", plan.slug},
         {"generator", std::string("schema-advisor ") + SCHEMA_ADVISOR_VERSION},
         {"inputs", inputs},
+        {"model_changes", model_changes},
+        {"has_model_changes", !model_changes.empty()},
         {"has_creates", !creates.empty()},
         {"has_drops", !drops.empty()},
         {"creates", creates},

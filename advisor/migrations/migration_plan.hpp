@@ -20,6 +20,7 @@ struct PlannedIndex {
     std::string recipe_sql_up;         // partitioned tables: the per-partition recipe
     std::string recipe_sql_down;
     std::string recipe_note;
+    std::string model_change; // the SQLAlchemy declaration to add or delete (fix.sqlalchemy)
 };
 
 struct MigrationPlan {
