@@ -6,6 +6,7 @@
 #include "advisor/errors.hpp"
 #include "advisor/migrations/migration_writer.hpp"
 #include "advisor/output_file.hpp"
+#include "advisor/render/ci_render.hpp"
 #include "advisor/render/findings_render.hpp"
 #include "advisor/render/report_render.hpp"
 #include "advisor/rules/rule.hpp"
@@ -106,7 +107,8 @@ std::set<std::string> baseline_keys(const std::string& path) {
 }
 
 std::string render_report(const std::vector<Finding>& findings, const ReportSummary& summary,
-                          const std::string& format, const TemplateSet& templates) {
+                          const std::string& format, const TemplateSet& templates,
+                          const FixLocations& fix_locations) {
     if (format == "json") {
         return findings_to_json(findings, summary)
                    .dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
@@ -116,7 +118,13 @@ std::string render_report(const std::vector<Finding>& findings, const ReportSumm
         return render_markdown(findings, summary, templates);
     }
     if (format == "sarif") {
-        return render_sarif(findings, templates);
+        return render_sarif(findings, templates, fix_locations);
+    }
+    if (format == "gitlab") {
+        return render_gitlab(findings, fix_locations);
+    }
+    if (format == "github") {
+        return render_github(findings, fix_locations);
     }
     return findings_to_text(findings, summary);
 }
@@ -138,9 +146,20 @@ std::string newest_log_timestamp(const Workload* workload) {
     return newest;
 }
 
-void emit_migrations(const std::vector<Finding>& findings, const Catalog& catalog,
-                     const AdviseOptions& options, const TemplateSet& templates,
-                     const Workload* workload) {
+// The migration files of this run, rendered but not yet written (the report points at their
+// lines), and where each index's fix is in them.
+struct RenderedMigrations {
+    std::vector<OutputFile> files;
+    FixLocations fix_locations;
+};
+
+RenderedMigrations render_migrations(const std::vector<Finding>& findings, const Catalog& catalog,
+                                     const AdviseOptions& options, const TemplateSet& templates,
+                                     const Workload* workload) {
+    RenderedMigrations rendered;
+    if (options.emit_sql_dir.empty() && options.emit_alembic_dir.empty()) {
+        return rendered;
+    }
     MigrationOptions migration_options;
     migration_options.include_drops = options.include_drops;
     migration_options.dialect = catalog.dialect;
@@ -149,9 +168,9 @@ void emit_migrations(const std::vector<Finding>& findings, const Catalog& catalo
     const MigrationPlan plan = plan_migration(findings, migration_options);
     if (plan.empty()) {
         std::cerr << "schema-advisor: no index to create or drop; no migration written\n";
-        return;
+        return rendered;
     }
-    std::vector<OutputFile> files;
+    std::vector<OutputFile>& files = rendered.files;
     if (!options.emit_sql_dir.empty()) {
         const auto sql =
             options.emit_sql_per_index
@@ -168,10 +187,8 @@ void emit_migrations(const std::vector<Finding>& findings, const Catalog& catalo
         files.push_back(
             render_alembic_revision(plan, options.emit_alembic_dir, templates, alembic));
     }
-    write_output_files(files, options.force);
-    for (const auto& file : files) {
-        std::cerr << "schema-advisor: wrote " << file.path << "\n";
-    }
+    rendered.fix_locations = locate_fixes(plan, files);
+    return rendered;
 }
 
 int advise(const AdviseOptions& options) {
@@ -261,14 +278,18 @@ int advise(const AdviseOptions& options) {
         std::cerr << "schema-advisor: note: " << note << "\n";
     }
     const ReportSummary summary = workload ? summarize(catalog, *workload) : summarize(catalog);
-    const std::string report = render_report(findings, summary, options.format, templates);
+    const RenderedMigrations migrations =
+        render_migrations(findings, catalog, options, templates, workload ? &*workload : nullptr);
+    const std::string report =
+        render_report(findings, summary, options.format, templates, migrations.fix_locations);
     if (options.output.empty()) {
         std::cout << report;
     } else {
         write_file_atomically(options.output, report, options.force);
     }
-    if (!options.emit_sql_dir.empty() || !options.emit_alembic_dir.empty()) {
-        emit_migrations(findings, catalog, options, templates, workload ? &*workload : nullptr);
+    write_output_files(migrations.files, options.force);
+    for (const auto& file : migrations.files) {
+        std::cerr << "schema-advisor: wrote " << file.path << "\n";
     }
     if (damaged_log) {
         return exit_usage;
@@ -297,7 +318,7 @@ void add_advise_command(CLI::App& app, Action& action) {
     command->add_option("--log-line-prefix", options->log_line_prefix,
                         "The server's log_line_prefix, for stderr logs it cannot infer");
     command->add_option("--format", options->format, "Report format")
-        ->check(CLI::IsMember({"text", "json", "markdown", "sarif"}))
+        ->check(CLI::IsMember({"text", "json", "markdown", "sarif", "gitlab", "github"}))
         ->capture_default_str();
     command->add_option("--output,-o", options->output,
                         "Write the report to this file (atomically) instead of standard output");

@@ -282,6 +282,50 @@ OutputFile render_alembic_revision(const MigrationPlan& plan, const std::string&
             templates.render("alembic_revision.py.mustache", data)};
 }
 
+std::map<std::string, SourceLocation> locate_fixes(const MigrationPlan& plan,
+                                                   const std::vector<OutputFile>& files) {
+    const nlohmann::json data = migration_template_data(plan);
+    std::map<std::string, SourceLocation> locations;
+    const auto locate = [&](const std::string& name, const std::vector<std::string>& texts) {
+        for (const bool sql : {true, false}) {
+            for (const auto& file : files) {
+                if (file.path.ends_with(".up.sql") != sql ||
+                    (!sql && !file.path.ends_with(".py"))) {
+                    continue;
+                }
+                for (const auto& text : texts) {
+                    const auto at = file.content.find(text);
+                    if (!text.empty() && at != std::string::npos) {
+                        const auto line =
+                            1 + std::count(file.content.begin(),
+                                           file.content.begin() + static_cast<std::ptrdiff_t>(at),
+                                           '\n');
+                        locations[name] = {file.path, static_cast<int>(line)};
+                        return;
+                    }
+                }
+            }
+        }
+    };
+    for (const auto& item : data["creates"]) {
+        const std::string first_step =
+            item["recipe_up_statements"].empty()
+                ? ""
+                : item["recipe_up_statements"][0]["sql"].get<std::string>();
+        locate(item["name"].get<std::string>(),
+               {item["create_sql"].get<std::string>(), first_step,
+                item["create_python"].get<std::string>(),
+                first_step.empty()
+                    ? ""
+                    : item["recipe_up_statements"][0]["statement_python"].get<std::string>()});
+    }
+    for (const auto& item : data["drops"]) {
+        locate(item["name"].get<std::string>(),
+               {item["drop_sql"].get<std::string>(), item["drop_python"].get<std::string>()});
+    }
+    return locations;
+}
+
 void write_output_files(const std::vector<OutputFile>& files, bool force) {
     for (const auto& file : files) {
         const std::string dir = fs::path(file.path).parent_path().string();

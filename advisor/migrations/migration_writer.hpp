@@ -6,6 +6,7 @@
 #include "advisor/migrations/migration_plan.hpp"
 #include "advisor/render/templates.hpp"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,6 +51,12 @@ struct AlembicOptions {
 
 OutputFile render_alembic_revision(const MigrationPlan& plan, const std::string& dir,
                                    const TemplateSet& templates, const AlembicOptions& options);
+
+// The line where `files` (rendered for `plan`) create or drop each planned index, by index
+// name: the first .up.sql file holding its statement, else the Alembic revision's op.execute of
+// it. Reports point there (SARIF relatedLocations, GitLab, GitHub).
+std::map<std::string, SourceLocation> locate_fixes(const MigrationPlan& plan,
+                                                   const std::vector<OutputFile>& files);
 
 // Checks every path first, so that either all files are written or none is.
 void write_output_files(const std::vector<OutputFile>& files, bool force);
