@@ -54,6 +54,43 @@ std::map<std::string, std::string> string_map(const nlohmann::json& value, const
     return result;
 }
 
+// A relationship: its attribute name, or {"attribute", "lazy", "direction"} as
+// scripts/export_models.py writes it from SQLAlchemy's mapper registry.
+std::map<std::string, std::string>
+relationship_map(const nlohmann::json& value, const std::string& path, const std::string& where) {
+    if (!value.is_object()) {
+        throw InputError(path, 0, where + " must be an object of names");
+    }
+    std::map<std::string, std::string> result;
+    for (const auto& [key, item] : value.items()) {
+        if (item.is_object()) {
+            for (const auto& [field, text] : item.items()) {
+                if (field != "attribute" && field != "lazy" && field != "direction") {
+                    throw InputError(path, 0,
+                                     where + "." + key + ": unknown key '" + field +
+                                         "' (expected attribute, lazy, direction)");
+                }
+                if (!text.is_string()) {
+                    throw InputError(path, 0,
+                                     where + "." + key + "." + field + " must be a string");
+                }
+            }
+            const auto attribute = item.find("attribute");
+            if (attribute == item.end() || attribute->get<std::string>().empty()) {
+                throw InputError(path, 0,
+                                 where + "." + key + ".attribute must be a non-empty string");
+            }
+            result[key] = attribute->get<std::string>();
+        } else if (item.is_string() && !item.get<std::string>().empty()) {
+            result[key] = item.get<std::string>();
+        } else {
+            throw InputError(
+                path, 0, where + "." + key + " must be a non-empty string or {\"attribute\": ...}");
+        }
+    }
+    return result;
+}
+
 } // namespace
 
 std::string conventional_class_name(const std::string& table_name) {
@@ -124,7 +161,7 @@ ModelNames ModelNames::from_file(const std::string& path) {
                 } else if (key == "attributes") {
                     model.attributes = string_map(item, path, table + ".attributes");
                 } else if (key == "relationships") {
-                    model.relationships = string_map(item, path, table + ".relationships");
+                    model.relationships = relationship_map(item, path, table + ".relationships");
                 } else {
                     throw InputError(path, 0,
                                      "unknown key '" + key + "' for table " + table +

@@ -6,6 +6,7 @@
 #include "advisor/errors.hpp"
 #include "advisor/migrations/migration_writer.hpp"
 #include "advisor/output_file.hpp"
+#include "advisor/render/ci_render.hpp"
 #include "advisor/render/findings_render.hpp"
 #include "advisor/render/report_render.hpp"
 #include "advisor/rules/rule.hpp"
@@ -51,6 +52,9 @@ struct AdviseOptions {
     std::string models_file;
     bool verify = false;
     bool keep_unverified = false;
+    // Migrations (docs/templates.md): the session's lock_timeout, one file pair per index.
+    std::string lock_timeout = default_lock_timeout;
+    bool emit_sql_per_index = false;
 };
 
 int list_rules() {
@@ -103,7 +107,8 @@ std::set<std::string> baseline_keys(const std::string& path) {
 }
 
 std::string render_report(const std::vector<Finding>& findings, const ReportSummary& summary,
-                          const std::string& format, const TemplateSet& templates) {
+                          const std::string& format, const TemplateSet& templates,
+                          const FixLocations& fix_locations) {
     if (format == "json") {
         return findings_to_json(findings, summary)
                    .dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
@@ -113,7 +118,13 @@ std::string render_report(const std::vector<Finding>& findings, const ReportSumm
         return render_markdown(findings, summary, templates);
     }
     if (format == "sarif") {
-        return render_sarif(findings, templates);
+        return render_sarif(findings, templates, fix_locations);
+    }
+    if (format == "gitlab") {
+        return render_gitlab(findings, fix_locations);
+    }
+    if (format == "github") {
+        return render_github(findings, fix_locations);
     }
     return findings_to_text(findings, summary);
 }
@@ -135,21 +146,36 @@ std::string newest_log_timestamp(const Workload* workload) {
     return newest;
 }
 
-void emit_migrations(const std::vector<Finding>& findings, const Catalog& catalog,
-                     const AdviseOptions& options, const TemplateSet& templates,
-                     const Workload* workload) {
+// The migration files of this run, rendered but not yet written (the report points at their
+// lines), and where each index's fix is in them.
+struct RenderedMigrations {
+    std::vector<OutputFile> files;
+    FixLocations fix_locations;
+};
+
+RenderedMigrations render_migrations(const std::vector<Finding>& findings, const Catalog& catalog,
+                                     const AdviseOptions& options, const TemplateSet& templates,
+                                     const Workload* workload) {
+    RenderedMigrations rendered;
+    if (options.emit_sql_dir.empty() && options.emit_alembic_dir.empty()) {
+        return rendered;
+    }
     MigrationOptions migration_options;
     migration_options.include_drops = options.include_drops;
     migration_options.dialect = catalog.dialect;
     migration_options.inputs = options.schema_files;
+    migration_options.lock_timeout = checked_lock_timeout(options.lock_timeout);
     const MigrationPlan plan = plan_migration(findings, migration_options);
     if (plan.empty()) {
         std::cerr << "schema-advisor: no index to create or drop; no migration written\n";
-        return;
+        return rendered;
     }
-    std::vector<OutputFile> files;
+    std::vector<OutputFile>& files = rendered.files;
     if (!options.emit_sql_dir.empty()) {
-        const auto sql = render_sql_migration(plan, options.emit_sql_dir, templates);
+        const auto sql =
+            options.emit_sql_per_index
+                ? render_sql_migrations_per_index(plan, options.emit_sql_dir, templates)
+                : render_sql_migration(plan, options.emit_sql_dir, templates);
         files.insert(files.end(), sql.begin(), sql.end());
     }
     if (!options.emit_alembic_dir.empty()) {
@@ -161,10 +187,8 @@ void emit_migrations(const std::vector<Finding>& findings, const Catalog& catalo
         files.push_back(
             render_alembic_revision(plan, options.emit_alembic_dir, templates, alembic));
     }
-    write_output_files(files, options.force);
-    for (const auto& file : files) {
-        std::cerr << "schema-advisor: wrote " << file.path << "\n";
-    }
+    rendered.fix_locations = locate_fixes(plan, files);
+    return rendered;
 }
 
 int advise(const AdviseOptions& options) {
@@ -185,6 +209,7 @@ int advise(const AdviseOptions& options) {
     if (!options.fail_on.empty()) {
         fail_on = parse_severity(options.fail_on);
     }
+    checked_lock_timeout(options.lock_timeout);
 
     // Read before the (possibly long) schema and logs, so a bad file fails fast.
     ModelNames models;
@@ -253,14 +278,18 @@ int advise(const AdviseOptions& options) {
         std::cerr << "schema-advisor: note: " << note << "\n";
     }
     const ReportSummary summary = workload ? summarize(catalog, *workload) : summarize(catalog);
-    const std::string report = render_report(findings, summary, options.format, templates);
+    const RenderedMigrations migrations =
+        render_migrations(findings, catalog, options, templates, workload ? &*workload : nullptr);
+    const std::string report =
+        render_report(findings, summary, options.format, templates, migrations.fix_locations);
     if (options.output.empty()) {
         std::cout << report;
     } else {
         write_file_atomically(options.output, report, options.force);
     }
-    if (!options.emit_sql_dir.empty() || !options.emit_alembic_dir.empty()) {
-        emit_migrations(findings, catalog, options, templates, workload ? &*workload : nullptr);
+    write_output_files(migrations.files, options.force);
+    for (const auto& file : migrations.files) {
+        std::cerr << "schema-advisor: wrote " << file.path << "\n";
     }
     if (damaged_log) {
         return exit_usage;
@@ -289,7 +318,7 @@ void add_advise_command(CLI::App& app, Action& action) {
     command->add_option("--log-line-prefix", options->log_line_prefix,
                         "The server's log_line_prefix, for stderr logs it cannot infer");
     command->add_option("--format", options->format, "Report format")
-        ->check(CLI::IsMember({"text", "json", "markdown", "sarif"}))
+        ->check(CLI::IsMember({"text", "json", "markdown", "sarif", "gitlab", "github"}))
         ->capture_default_str();
     command->add_option("--output,-o", options->output,
                         "Write the report to this file (atomically) instead of standard output");
@@ -342,6 +371,16 @@ void add_advise_command(CLI::App& app, Action& action) {
         ->add_flag("--keep-unverified", options->keep_unverified,
                    "With --verify: keep the proposals the planner ignores, with a note")
         ->needs("--verify");
+    // Migrations: session settings and file layout (docs/templates.md).
+    command
+        ->add_option("--lock-timeout", options->lock_timeout,
+                     "lock_timeout the emitted migrations set while they build or drop indexes")
+        ->capture_default_str();
+    command
+        ->add_flag("--emit-sql-per-index", options->emit_sql_per_index,
+                   "With --emit-sql: one up/down pair per index, for runners that send a file as "
+                   "one query (golang-migrate, dbmate, psql -c)")
+        ->needs("--emit-sql");
     command->callback([options, &action] { action = [options] { return advise(*options); }; });
 }
 

@@ -1,5 +1,6 @@
 #include "advisor/migrations/migration_plan.hpp"
 
+#include "advisor/migrations/index_checks.hpp"
 #include "advisor/sql_text.hpp"
 #include "parsers/pg_tree.hpp"
 
@@ -31,6 +32,9 @@ void add_or_merge(std::vector<PlannedIndex>& list, const IndexSpec& spec, const 
              (planned.index.columns() == spec.columns() && planned.index.method == spec.method &&
               planned.index.where == spec.where))) {
             planned.findings.push_back(describe(finding));
+            if (planned.model_change.empty()) {
+                planned.model_change = finding.fix.sqlalchemy;
+            }
             return;
         }
     }
@@ -38,6 +42,7 @@ void add_or_merge(std::vector<PlannedIndex>& list, const IndexSpec& spec, const 
     planned.index = spec;
     planned.findings.push_back(describe(finding));
     planned.why = finding.message;
+    planned.model_change = finding.fix.sqlalchemy;
     if (use_recipe) {
         planned.recipe_sql_up = finding.fix.sql_up;
         planned.recipe_sql_down = finding.fix.sql_down;
@@ -76,14 +81,80 @@ std::string slug_for(const MigrationPlan& plan) {
     return slug;
 }
 
-// Alembic runs each statement on its own: CREATE INDEX CONCURRENTLY refuses to run in the
-// implicit transaction PostgreSQL wraps around a multi-statement query string.
-nlohmann::json python_statements(const std::string& sql) {
-    nlohmann::json statements = nlohmann::json::array();
-    for (const auto& statement : parsers::pg::split_statements(sql)) {
-        statements.push_back({{"statement_python", python_string(statement)}});
+// A statement for op.execute(sa.text(...)) in an Alembic revision, without the `;` that ends it
+// in an SQL file (Alembic's offline mode adds its own).
+std::string python_text(std::string sql) {
+    if (!sql.empty() && sql.back() == ';') {
+        sql.pop_back();
     }
-    return statements;
+    return python_string(text_clause_escaped(sql));
+}
+
+constexpr const char* partitioned_drop_note =
+    "PostgreSQL cannot drop a partitioned index concurrently: this takes an ACCESS EXCLUSIVE lock "
+    "on the table and its partitions while it runs.";
+constexpr const char* partitioned_build_note =
+    "A partitioned table's index cannot be built concurrently: this blocks writes to the table "
+    "and its partitions while it builds.";
+
+// A statement Squawk's rule `rule` would flag but that has no concurrent form, preceded by why
+// and by Squawk's comment exempting that one statement (`-- squawk-ignore RULE`, the line
+// before it). The comment travels inside the statement text, so that Alembic's offline SQL
+// carries it too.
+std::string squawk_exempt(const std::string& statement, const std::string& rule,
+                          const std::string& why) {
+    return "-- " + why + "\n-- squawk-ignore " + rule + "\n" + statement;
+}
+
+// The partitioned-table recipe, one step per statement (libpg_query's splitter and parser):
+// Alembic runs each on its own, since CREATE INDEX CONCURRENTLY refuses to run in the implicit
+// transaction PostgreSQL wraps around a multi-statement query string. Each concurrent build of a
+// partition's index gets the validity checks; the two statements that cannot be concurrent say
+// why, with the Squawk rule they are exempt from.
+nlohmann::json recipe_steps(const std::string& sql) {
+    nlohmann::json steps = nlohmann::json::array();
+    for (const auto& statement : parsers::pg::split_statements(sql)) {
+        nlohmann::json step = {{"check_before", nullptr}, {"check_after", nullptr}};
+        std::string text = statement;
+        const auto parsed = parsers::pg::parse(statement);
+        const parsers::pg::Node* node =
+            !parsed.error && parsed.tree.size() == 1 ? parsed.tree.statement_node(0) : nullptr;
+        if (node != nullptr && node->node_case == PG_QUERY__NODE__NODE_INDEX_STMT) {
+            const PgQuery__IndexStmt* index = node->index_stmt;
+            const std::string schema = index->relation != nullptr &&
+                                               index->relation->schemaname != nullptr &&
+                                               *index->relation->schemaname != '\0'
+                                           ? index->relation->schemaname
+                                           : "public";
+            if (index->concurrent) {
+                const std::string before = invalid_index_check_sql(schema, index->idxname);
+                const std::string after = valid_index_check_sql(schema, index->idxname);
+                step["check_before"] = {{"sql", before}, {"python", python_text(before)}};
+                step["check_after"] = {{"sql", after}, {"python", python_text(after)}};
+            } else {
+                text = squawk_exempt(text, "require-concurrent-index-creation",
+                                     "ON ONLY builds nothing: it records the parent index, left "
+                                     "invalid until each partition's index is attached.");
+            }
+        } else if (node != nullptr && node->node_case == PG_QUERY__NODE__NODE_DROP_STMT &&
+                   !node->drop_stmt->concurrent) {
+            text = squawk_exempt(text, "require-concurrent-index-deletion", partitioned_drop_note);
+        }
+        step["sql"] = text + ";";
+        step["statement_python"] = python_text(text);
+        steps.push_back(std::move(step));
+    }
+    return steps;
+}
+
+// The schema a bare table name resolves to, which revisions leave unqualified so that the same
+// revision runs on the application's other backend (SQLite has no `public`).
+bool default_schema(const std::string& schema, const std::string& dialect) {
+    return schema == (dialect == "sqlite" ? "main" : "public");
+}
+
+nlohmann::json sql_and_python(const std::string& sql) {
+    return {{"sql", sql}, {"python", python_text(sql)}};
 }
 
 nlohmann::json index_data(const PlannedIndex& planned, const std::string& dialect) {
@@ -102,7 +173,7 @@ nlohmann::json index_data(const PlannedIndex& planned, const std::string& dialec
         } else {
             IndexKey without_opclass = key;
             without_opclass.opclass.clear();
-            alembic_columns.push_back("sa.text(" + python_string(index_key_sql(without_opclass)) +
+            alembic_columns.push_back("sa.text(" + python_text(index_key_sql(without_opclass)) +
                                       ")");
         }
         if (!key.opclass.empty() && !key.is_expression()) {
@@ -130,6 +201,21 @@ nlohmann::json index_data(const PlannedIndex& planned, const std::string& dialec
         findings.push_back({{"finding", finding}});
     }
     const std::string schema = schema_of(spec.table);
+    const bool concurrently = postgresql && planned.recipe_sql_up.empty();
+    std::string create_sql = create_index_sql(spec, dialect);
+    std::string drop_sql = drop_index_sql(schema, spec.name, dialect);
+    if (postgresql && !concurrently) {
+        // A partitioned table's index built in one go (the down direction of a dropped one):
+        // CREATE INDEX on the parent builds every partition's, without CONCURRENTLY.
+        const std::string concurrent_prefix = "INDEX CONCURRENTLY ";
+        create_sql.replace(create_sql.find(concurrent_prefix), concurrent_prefix.size(), "INDEX ");
+        create_sql =
+            squawk_exempt(create_sql, "require-concurrent-index-creation", partitioned_build_note);
+        drop_sql = squawk_exempt("DROP INDEX IF EXISTS " + quote_identifier(schema) + "." +
+                                     quote_identifier(spec.name) + ";",
+                                 "require-concurrent-index-deletion", partitioned_drop_note);
+    }
+    const nlohmann::json no_check = nullptr;
     return {
         {"name", spec.name},
         {"name_sql", quote_identifier(spec.name)},
@@ -157,7 +243,7 @@ nlohmann::json index_data(const PlannedIndex& planned, const std::string& dialec
         {"ops_python", ops_python.empty() ? nlohmann::json(nullptr) : nlohmann::json(ops_python)},
         {"where", spec.where ? nlohmann::json(*spec.where) : nlohmann::json(nullptr)},
         {"where_python",
-         spec.where ? nlohmann::json(python_string(*spec.where)) : nlohmann::json(nullptr)},
+         spec.where ? nlohmann::json(python_text(*spec.where)) : nlohmann::json(nullptr)},
         {"findings", findings},
         {"why", planned.why},
         {"recipe", planned.recipe_sql_up.empty()
@@ -165,8 +251,28 @@ nlohmann::json index_data(const PlannedIndex& planned, const std::string& dialec
                        : nlohmann::json({{"up", planned.recipe_sql_up},
                                          {"down", planned.recipe_sql_down},
                                          {"note", planned.recipe_note}})},
-        {"recipe_up_statements", python_statements(planned.recipe_sql_up)},
-        {"recipe_down_statements", python_statements(planned.recipe_sql_down)},
+        {"recipe_up_statements", recipe_steps(planned.recipe_sql_up)},
+        {"recipe_down_statements", recipe_steps(planned.recipe_sql_down)},
+        {"model_change", planned.model_change.empty() ? nlohmann::json(nullptr)
+                                                      : nlohmann::json(planned.model_change)},
+        {"default_schema", default_schema(schema, dialect)},
+        {"schema_arg_python", default_schema(schema, dialect)
+                                  ? nlohmann::json(nullptr)
+                                  : nlohmann::json(python_string(schema))},
+        {"concurrently", concurrently},
+        {"create_sql", create_sql},
+        {"create_python", python_text(create_sql)},
+        {"drop_sql", drop_sql},
+        {"drop_python", python_text(drop_sql)},
+        {"check_before_create",
+         postgresql ? sql_and_python(invalid_index_check_sql(schema, spec.name, concurrently))
+                    : no_check},
+        {"check_after_create",
+         postgresql ? sql_and_python(valid_index_check_sql(schema, spec.name, concurrently))
+                    : no_check},
+        {"check_after_drop",
+         postgresql ? sql_and_python(dropped_index_check_sql(schema, spec.name, concurrently))
+                    : no_check},
     };
 }
 
@@ -197,6 +303,7 @@ MigrationPlan plan_migration(const std::vector<Finding>& findings,
     MigrationPlan plan;
     plan.dialect = options.dialect;
     plan.inputs = options.inputs;
+    plan.lock_timeout = options.lock_timeout;
     for (const auto& finding : findings) {
         if (finding.fix.create_index) {
             const bool recipe = !finding.fix.note.empty() && options.dialect == "postgresql";
@@ -240,11 +347,32 @@ nlohmann::json migration_template_data(const MigrationPlan& plan) {
     for (auto it = creates.rbegin(); it != creates.rend(); ++it) {
         created_reversed.push_back(*it);
     }
+    // Each model change once, in the docstring's indentation.
+    nlohmann::json model_changes = nlohmann::json::array();
+    for (const auto* list : {&plan.creates, &plan.drops}) {
+        for (const auto& planned : *list) {
+            if (planned.model_change.empty()) {
+                continue;
+            }
+            std::string text = "    ";
+            for (const char c : planned.model_change) {
+                text += c;
+                if (c == '\n') {
+                    text += "    ";
+                }
+            }
+            model_changes.push_back({{"docstring_text", text}, {"text", planned.model_change}});
+        }
+    }
     nlohmann::json inputs = nlohmann::json::array();
     for (const auto& input : plan.inputs) {
         inputs.push_back({{"path", input}});
     }
     return {
+        {"lock_timeout", plan.lock_timeout},
+        {"lock_timeout_sql", sql_literal(plan.lock_timeout)},
+        {"lock_timeout_python",
+         python_string("SET lock_timeout = " + sql_literal(plan.lock_timeout))},
         {"dialect",
          {{"name", plan.dialect},
           {"postgresql", plan.dialect == "postgresql"},
@@ -253,6 +381,10 @@ nlohmann::json migration_template_data(const MigrationPlan& plan) {
         {"slug", plan.slug},
         {"generator", std::string("schema-advisor ") + SCHEMA_ADVISOR_VERSION},
         {"inputs", inputs},
+        {"model_changes", model_changes},
+        {"has_model_changes", !model_changes.empty()},
+        {"has_creates", !creates.empty()},
+        {"has_drops", !drops.empty()},
         {"creates", creates},
         {"drops", drops},
         {"creates_reversed", created_reversed},

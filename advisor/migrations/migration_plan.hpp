@@ -5,6 +5,7 @@
 #pragma once
 
 #include "advisor/finding.hpp"
+#include "advisor/migrations/index_checks.hpp"
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -19,15 +20,17 @@ struct PlannedIndex {
     std::string recipe_sql_up;         // partitioned tables: the per-partition recipe
     std::string recipe_sql_down;
     std::string recipe_note;
+    std::string model_change; // the SQLAlchemy declaration to add or delete (fix.sqlalchemy)
 };
 
 struct MigrationPlan {
     std::string dialect = "postgresql"; // or "sqlite"
     std::vector<PlannedIndex> creates;
     std::vector<PlannedIndex> drops;
-    std::vector<std::string> inputs; // schema and log files the findings came from
-    std::string slug;                // e.g. add_indexes_annotations_traces
-    std::string title;               // e.g. "add indexes on annotations, traces"
+    std::vector<std::string> inputs;                 // schema and log files the findings came from
+    std::string slug;                                // e.g. add_indexes_annotations_traces
+    std::string title;                               // e.g. "add indexes on annotations, traces"
+    std::string lock_timeout = default_lock_timeout; // SET lock_timeout (--lock-timeout)
 
     bool empty() const { return creates.empty() && drops.empty(); }
 };
@@ -36,6 +39,7 @@ struct MigrationOptions {
     bool include_drops = false;
     std::string dialect = "postgresql";
     std::vector<std::string> inputs;
+    std::string lock_timeout = default_lock_timeout;
 };
 
 MigrationPlan plan_migration(const std::vector<Finding>& findings, const MigrationOptions& options);

@@ -93,6 +93,95 @@ std::vector<OutputFile> render_sql_migration(const MigrationPlan& plan, const st
             {base + ".down.sql", templates.render("migration.down.sql.mustache", data)}};
 }
 
+namespace {
+
+// One file pair of --emit-sql-per-index: a single statement up, its reverse (or nothing) down.
+struct IndexStep {
+    std::string label; // e.g. create_ix_comments_post_id
+    std::string what;  // one line for the header
+    std::string up;
+    std::string down; // empty: nothing to undo
+    bool check = false;
+};
+
+std::string file_label(const std::string& verb, const std::string& name) {
+    std::string label = verb + "_";
+    for (const char c : name) {
+        const bool word = std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+        label += word ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : '_';
+    }
+    return label.substr(0, 80);
+}
+
+std::vector<IndexStep> index_steps(const nlohmann::json& data) {
+    std::vector<IndexStep> steps;
+    const bool postgresql = data["dialect"]["postgresql"].get<bool>();
+    for (const auto& item : data["creates"]) {
+        const std::string name = item["name"].get<std::string>();
+        if (item["recipe"].is_object()) {
+            // The partitioned-table recipe, one statement per file. Dropping the parent index
+            // (the first step's down) drops the partition indexes attached to it, so the other
+            // steps have nothing to undo.
+            std::string down;
+            for (const auto& statement : item["recipe_down_statements"]) {
+                down += (down.empty() ? "" : "\n") + statement["sql"].get<std::string>();
+            }
+            bool first = true;
+            for (const auto& statement : item["recipe_up_statements"]) {
+                steps.push_back({file_label(first ? "create" : "build", name),
+                                 "step of the partitioned index " + name,
+                                 statement["sql"].get<std::string>(), first ? down : "", false});
+                first = false;
+            }
+        } else {
+            steps.push_back({file_label("create", name), "create " + name,
+                             item["create_sql"].get<std::string>(),
+                             item["drop_sql"].get<std::string>(), false});
+        }
+        if (postgresql) {
+            steps.push_back({file_label("check", name), "check that " + name + " is valid",
+                             item["check_after_create"]["sql"].get<std::string>(), "", true});
+        }
+    }
+    for (const auto& item : data["drops"]) {
+        const std::string name = item["name"].get<std::string>();
+        steps.push_back({file_label("drop", name), "drop " + name,
+                         item["drop_sql"].get<std::string>(), item["create_sql"].get<std::string>(),
+                         false});
+        if (postgresql) {
+            steps.push_back({file_label("check_dropped", name), "check that " + name + " is gone",
+                             item["check_after_drop"]["sql"].get<std::string>(), "", true});
+        }
+    }
+    return steps;
+}
+
+} // namespace
+
+std::vector<OutputFile> render_sql_migrations_per_index(const MigrationPlan& plan,
+                                                        const std::string& dir,
+                                                        const TemplateSet& templates) {
+    const nlohmann::json data = migration_template_data(plan);
+    int number = next_sql_migration_number(dir);
+    std::vector<OutputFile> files;
+    for (const auto& step : index_steps(data)) {
+        nlohmann::json step_data = data;
+        step_data["step"] = {
+            {"what", step.what},
+            {"up", step.up},
+            {"down", step.down.empty() ? nlohmann::json(nullptr) : nlohmann::json(step.down)},
+            {"check", step.check}};
+        std::ostringstream prefix;
+        prefix << std::setw(4) << std::setfill('0') << number++;
+        const std::string base = (fs::path(dir) / (prefix.str() + "_" + step.label)).string();
+        files.push_back(
+            {base + ".up.sql", templates.render("migration_step.up.sql.mustache", step_data)});
+        files.push_back(
+            {base + ".down.sql", templates.render("migration_step.down.sql.mustache", step_data)});
+    }
+    return files;
+}
+
 std::vector<AlembicRevisionInfo> read_alembic_revisions(const std::string& dir) {
     std::vector<AlembicRevisionInfo> revisions;
     std::error_code ec;
@@ -191,6 +280,50 @@ OutputFile render_alembic_revision(const MigrationPlan& plan, const std::string&
         options.create_date.empty() ? "not given (use --date)" : options.create_date;
     return {(fs::path(dir) / (revision + "_" + plan.slug + ".py")).string(),
             templates.render("alembic_revision.py.mustache", data)};
+}
+
+std::map<std::string, SourceLocation> locate_fixes(const MigrationPlan& plan,
+                                                   const std::vector<OutputFile>& files) {
+    const nlohmann::json data = migration_template_data(plan);
+    std::map<std::string, SourceLocation> locations;
+    const auto locate = [&](const std::string& name, const std::vector<std::string>& texts) {
+        for (const bool sql : {true, false}) {
+            for (const auto& file : files) {
+                if (file.path.ends_with(".up.sql") != sql ||
+                    (!sql && !file.path.ends_with(".py"))) {
+                    continue;
+                }
+                for (const auto& text : texts) {
+                    const auto at = file.content.find(text);
+                    if (!text.empty() && at != std::string::npos) {
+                        const auto line =
+                            1 + std::count(file.content.begin(),
+                                           file.content.begin() + static_cast<std::ptrdiff_t>(at),
+                                           '\n');
+                        locations[name] = {file.path, static_cast<int>(line)};
+                        return;
+                    }
+                }
+            }
+        }
+    };
+    for (const auto& item : data["creates"]) {
+        const std::string first_step =
+            item["recipe_up_statements"].empty()
+                ? ""
+                : item["recipe_up_statements"][0]["sql"].get<std::string>();
+        locate(item["name"].get<std::string>(),
+               {item["create_sql"].get<std::string>(), first_step,
+                item["create_python"].get<std::string>(),
+                first_step.empty()
+                    ? ""
+                    : item["recipe_up_statements"][0]["statement_python"].get<std::string>()});
+    }
+    for (const auto& item : data["drops"]) {
+        locate(item["name"].get<std::string>(),
+               {item["drop_sql"].get<std::string>(), item["drop_python"].get<std::string>()});
+    }
+    return locations;
 }
 
 void write_output_files(const std::vector<OutputFile>& files, bool force) {

@@ -6,6 +6,7 @@
 #include "advisor/migrations/migration_plan.hpp"
 #include "advisor/render/templates.hpp"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,14 @@ struct OutputFile {
 int next_sql_migration_number(const std::string& dir);
 std::vector<OutputFile> render_sql_migration(const MigrationPlan& plan, const std::string& dir,
                                              const TemplateSet& templates);
+
+// --emit-sql-per-index: for runners that send a whole file as one query string (golang-migrate,
+// dbmate, psql -c), where PostgreSQL runs several statements as one implicit transaction and
+// refuses CREATE INDEX CONCURRENTLY: one statement per file. Each index gets a pair that builds
+// (or drops) it and a pair after it whose up file is the validity check (docs/templates.md).
+std::vector<OutputFile> render_sql_migrations_per_index(const MigrationPlan& plan,
+                                                        const std::string& dir,
+                                                        const TemplateSet& templates);
 
 struct AlembicRevisionInfo {
     std::string revision;
@@ -42,6 +51,12 @@ struct AlembicOptions {
 
 OutputFile render_alembic_revision(const MigrationPlan& plan, const std::string& dir,
                                    const TemplateSet& templates, const AlembicOptions& options);
+
+// The line where `files` (rendered for `plan`) create or drop each planned index, by index
+// name: the first .up.sql file holding its statement, else the Alembic revision's op.execute of
+// it. Reports point there (SARIF relatedLocations, GitLab, GitHub).
+std::map<std::string, SourceLocation> locate_fixes(const MigrationPlan& plan,
+                                                   const std::vector<OutputFile>& files);
 
 // Checks every path first, so that either all files are written or none is.
 void write_output_files(const std::vector<OutputFile>& files, bool force);

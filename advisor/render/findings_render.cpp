@@ -195,7 +195,12 @@ std::string findings_to_text(const std::vector<Finding>& findings, const ReportS
             }
         }
         if (!finding.fix.sqlalchemy.empty()) {
-            out << "  sqlalchemy: " << finding.fix.sqlalchemy << "\n";
+            std::istringstream snippet(finding.fix.sqlalchemy);
+            std::string line;
+            out << "  sqlalchemy:\n";
+            while (std::getline(snippet, line)) {
+                out << "    " << line << "\n";
+            }
         }
         out << "\n";
     }

@@ -1,5 +1,6 @@
 #include "advisor/render/report_render.hpp"
 
+#include "advisor/render/ci_render.hpp"
 #include "advisor/rules/rule.hpp"
 
 #include <cstdio>
@@ -213,7 +214,8 @@ std::string render_markdown(const std::vector<Finding>& findings, const ReportSu
     return report;
 }
 
-std::string render_sarif(const std::vector<Finding>& findings, const TemplateSet& templates) {
+std::string render_sarif(const std::vector<Finding>& findings, const TemplateSet& templates,
+                         const std::map<std::string, SourceLocation>& fix_locations) {
     nlohmann::json rules = nlohmann::json::array();
     const auto& registry = all_rules();
     for (std::size_t i = 0; i < registry.size(); ++i) {
@@ -235,14 +237,19 @@ std::string render_sarif(const std::vector<Finding>& findings, const TemplateSet
                 rule_index = r;
             }
         }
-        results.push_back({{"rule", finding.rule},
-                           {"rule_index", rule_index},
-                           {"level", sarif_level(finding.severity)},
-                           {"message", finding.message},
-                           {"uri", artifact_uri(finding.location.file)},
-                           {"line", std::max(1, finding.location.line)},
-                           {"fingerprint", finding_key(finding)},
-                           {"comma", i + 1 < findings.size() ? "," : ""}});
+        const SourceLocation* fix = fix_location(finding, fix_locations);
+        results.push_back(
+            {{"rule", finding.rule},
+             {"rule_index", rule_index},
+             {"level", sarif_level(finding.severity)},
+             {"message", finding.message},
+             {"uri", artifact_uri(finding.location.file)},
+             {"line", std::max(1, finding.location.line)},
+             {"fingerprint", finding_key(finding)},
+             {"fix", fix == nullptr
+                         ? nlohmann::json(nullptr)
+                         : nlohmann::json({{"uri", artifact_uri(fix->file)}, {"line", fix->line}})},
+             {"comma", i + 1 < findings.size() ? "," : ""}});
     }
     return templates.render(
         "report.sarif.mustache",

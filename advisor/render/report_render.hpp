@@ -7,6 +7,7 @@
 #include "advisor/render/templates.hpp"
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,8 @@ constexpr std::size_t markdown_limit = 60000;
 std::string render_markdown(const std::vector<Finding>& findings, const ReportSummary& summary,
                             const TemplateSet& templates, std::size_t limit = markdown_limit);
 
-std::string render_sarif(const std::vector<Finding>& findings, const TemplateSet& templates);
+// `fix_locations`: where migrations written in the same run fix each index (relatedLocations).
+std::string render_sarif(const std::vector<Finding>& findings, const TemplateSet& templates,
+                         const std::map<std::string, SourceLocation>& fix_locations = {});
 
 } // namespace advisor

@@ -1,3 +1,4 @@
+#include "advisor/model_snippet.hpp"
 #include "advisor/rules/rule.hpp"
 
 namespace advisor {
@@ -76,6 +77,7 @@ std::vector<Finding> run_rules(const AnalysisContext& context,
         }
     }
     link_foreign_key_findings(findings);
+    attach_model_snippets(findings, context.catalog, context.options.models);
     sort_findings(findings);
     return findings;
 }

@@ -103,7 +103,7 @@ TEST_CASE("the SQL migration creates each index once, concurrently, and drops on
     CHECK(
         up.find("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_comments_parent_id ON public.comments "
                 "(parent_id);\n") != std::string::npos);
-    CHECK(up.find("DROP INDEX") == std::string::npos);
+    CHECK(up.find("\nDROP INDEX") == std::string::npos);
 
     advisor::MigrationOptions with_drops;
     with_drops.include_drops = true;
@@ -112,9 +112,9 @@ TEST_CASE("the SQL migration creates each index once, concurrently, and drops on
     const auto drop_files =
         advisor::render_sql_migration(drop_plan, dir.path.string(), advisor::TemplateSet());
     const std::string& up_with_drops = drop_files[0].content;
-    const auto create_at = up_with_drops.find("CREATE INDEX CONCURRENTLY");
+    const auto create_at = up_with_drops.find("\nCREATE INDEX CONCURRENTLY");
     const auto drop_at =
-        up_with_drops.find("DROP INDEX CONCURRENTLY IF EXISTS public.comments_id_copy;");
+        up_with_drops.find("\nDROP INDEX CONCURRENTLY IF EXISTS public.comments_id_copy;");
     REQUIRE(drop_at != std::string::npos);
     CHECK(create_at < drop_at); // drops come after the creates that supersede them
     CHECK(drop_files[1].content.find("CREATE INDEX CONCURRENTLY IF NOT EXISTS comments_id_copy ON "
