@@ -1,18 +1,23 @@
 // `schema-advisor advise --schema SCHEMA... [--log LOG...]`: runs the rules and reports findings.
 #include "advisor/analysis.hpp"
 #include "advisor/cli/commands.hpp"
+#include "advisor/cli/live_options.hpp"
 #include "advisor/cli/log_options.hpp"
 #include "advisor/cli/warnings.hpp"
 #include "advisor/errors.hpp"
+#include "advisor/live_workload.hpp"
 #include "advisor/migrations/migration_writer.hpp"
 #include "advisor/output_file.hpp"
 #include "advisor/render/ci_render.hpp"
+#include "advisor/pg_verify.hpp"
 #include "advisor/render/findings_render.hpp"
 #include "advisor/render/report_render.hpp"
 #include "advisor/rules/rule.hpp"
 #include "advisor/schema_loader.hpp"
 #include "advisor/sqlite_verify.hpp"
 #include "advisor/table_stats.hpp"
+#include "parsers/live/pg_catalog_reader.hpp"
+#include "parsers/live/pg_stats_reader.hpp"
 
 #include <cmath>
 #include <fstream>
@@ -55,6 +60,7 @@ struct AdviseOptions {
     // Migrations (docs/templates.md): the session's lock_timeout, one file pair per index.
     std::string lock_timeout = default_lock_timeout;
     bool emit_sql_per_index = false;
+    LiveOptions live; // --dsn and what reads it
 };
 
 int list_rules() {
@@ -191,13 +197,52 @@ RenderedMigrations render_migrations(const std::vector<Finding>& findings, const
     return rendered;
 }
 
+// --dsn and the flags reading it: each flag needs --dsn, and --dsn needs a flag that reads it.
+// Returns whether a live session is needed before the schema is read.
+bool check_live_usage(const AdviseOptions& options) {
+    const LiveOptions& live = options.live;
+    const std::pair<bool, const char*> flags[] = {
+        {live.schema_from_dsn, "--schema-from-dsn"},
+        {live.log_from_pgss, "--log-from-pgss"},
+        {live.index_usage_from_dsn, "--index-usage-from-dsn"},
+        {live.create_extension, "--create-extension"}};
+    for (const auto& [given, name] : flags) {
+        if (given && !live.dsn_given()) {
+            throw UsageError(std::string(name) + " reads a live database: give it --dsn URL");
+        }
+    }
+    if (live.create_extension && !options.verify) {
+        throw UsageError("--create-extension applies to --verify --dsn");
+    }
+    if (live.schema_from_dsn && !options.schema_files.empty()) {
+        throw UsageError("give --schema FILE or --schema-from-dsn, not both");
+    }
+    const bool reads =
+        live.schema_from_dsn || live.log_from_pgss || live.index_usage_from_dsn || options.verify;
+    if (live.dsn_given() && !reads) {
+        throw UsageError("--dsn is given but nothing reads it: add --verify, --schema-from-dsn, "
+                         "--log-from-pgss or --index-usage-from-dsn");
+    }
+    return live.dsn_given();
+}
+
+// A statement of a live reader failed: the run stops with what failed (exit status 2).
+template <typename Read> auto read_live(const char* what, Read read) {
+    try {
+        return read();
+    } catch (const parsers::live::QueryError& e) {
+        throw parsers::live::DatabaseError(std::string(what) + ": " + e.what());
+    }
+}
+
 int advise(const AdviseOptions& options) {
     if (options.list_rules) {
         return list_rules();
     }
-    if (options.schema_files.empty()) {
-        throw UsageError("advise needs --schema FILE (see --help)");
+    if (options.schema_files.empty() && !options.live.schema_from_dsn) {
+        throw UsageError("advise needs --schema FILE or --schema-from-dsn (see --help)");
     }
+    const bool live_session = check_live_usage(options);
     std::set<std::string> disabled;
     for (const auto& id : options.disabled_rules) {
         if (find_rule(id) == nullptr) {
@@ -217,28 +262,65 @@ int advise(const AdviseOptions& options) {
         models = ModelNames::from_file(options.models_file);
     }
 
+    // One read-only session serves every live input and the planner (docs/verify.md), opened
+    // once the schema says it can be used (a SQLite schema cannot), or to read the schema.
+    std::unique_ptr<parsers::live::Connection> live;
+    if (options.live.schema_from_dsn) {
+        live = open_live_session(options.live);
+    }
     SchemaLoadOptions load_options;
     load_options.max_statement_bytes = options.max_statement_bytes;
     load_options.dialect = options.dialect;
-    const Catalog catalog = load_catalog(options.schema_files, load_options);
+    const Catalog catalog = options.live.schema_from_dsn
+                                ? read_live("--schema-from-dsn",
+                                            [&] {
+                                                return parsers::live::read_live_catalog(
+                                                    *live, parsers::live::live_source_name(*live));
+                                            })
+                                : load_catalog(options.schema_files, load_options);
     print_warnings(catalog);
-    if (options.verify && catalog.dialect != "sqlite") {
-        throw UsageError(
-            "--verify asks SQLite's planner (EXPLAIN QUERY PLAN) and applies to SQLite "
-            "schemas only; " +
-            options.schema_files.front() +
-            " is PostgreSQL (see docs/sqlite.md; --dialect sqlite if it is SQLite)");
+    const bool sqlite = catalog.dialect == "sqlite";
+    if (options.verify && !sqlite && !live_session) {
+        throw UsageError("--verify on a PostgreSQL schema asks PostgreSQL's planner on a live "
+                         "database (EXPLAIN with HypoPG): give it --dsn URL (docs/verify.md; "
+                         "--dialect sqlite if the schema is SQLite)");
+    }
+    if (sqlite && live_session) {
+        throw UsageError("--dsn reads a PostgreSQL database; " + options.schema_files.front() +
+                         " is SQLite (--verify alone asks SQLite's planner)");
+    }
+    if (live_session && !live) {
+        live = open_live_session(options.live);
+    }
+    PgVerifyOptions pg_verify{options.keep_unverified, options.live.create_extension,
+                              options.live.timeout_s};
+    std::optional<PgServer> pg_server;
+    if (options.verify && !sqlite) {
+        pg_server = read_live("--verify", [&] { return check_verify_server(*live, pg_verify); });
     }
 
     std::optional<Workload> workload;
     bool damaged_log = false;
-    if (!options.log_files.empty()) {
+    if (!options.log_files.empty() || options.live.log_from_pgss) {
         WorkloadReadOptions read_options;
         read_options.log = log_read_options(options.log_format, options.log_line_prefix);
         read_options.workload = options.workload;
         read_options.log.sql_dialect = catalog.dialect; // a .sql log speaks the schema's dialect
         read_options.log.max_line_bytes = options.max_statement_bytes;
-        workload = read_workload(options.log_files, read_options);
+        std::vector<std::unique_ptr<parsers::logs::LogReader>> live_logs;
+        if (options.live.log_from_pgss) {
+            const auto rows = read_live("--log-from-pgss", [&] {
+                return parsers::live::read_pgss_export(*live,
+                                                       parsers::live::live_source_name(*live));
+            });
+            if (rows.hidden > 0) {
+                std::cerr << "schema-advisor: note: --log-from-pgss: " << rows.hidden
+                          << " pg_stat_statements rows of other roles are hidden from this one "
+                             "(grant it pg_read_all_stats to read them)\n";
+            }
+            live_logs.push_back(parsers::live::open_pgss_export(rows, read_options.log));
+        }
+        workload = read_workload_from(options.log_files, std::move(live_logs), read_options);
         damaged_log = report_workload_sources(*workload);
     }
 
@@ -257,17 +339,28 @@ int advise(const AdviseOptions& options) {
     context.options.n_plus_one_min = options.workload.repeat_threshold;
     context.options.models = std::move(models);
     context.notes = &notes;
+    if (options.live.index_usage_from_dsn) {
+        context.options.index_usage = read_live("--index-usage-from-dsn", [&] {
+            return parsers::live::read_index_usage(*live, parsers::live::live_source_name(*live));
+        });
+    }
     for (const auto& table : options.excluded_tables) {
         context.options.excluded_tables.insert(qualify(table, catalog));
     }
     const TemplateSet templates(options.templates_dir);
     std::vector<Finding> findings = run_rules(context, disabled);
+    bool nothing_verified = false;
     if (options.verify) {
-        VerifyOutcome verified = verify_with_sqlite_planner(std::move(findings), catalog,
-                                                            workload ? &*workload : nullptr,
-                                                            VerifyOptions{options.keep_unverified});
+        VerifyOutcome verified =
+            sqlite ? verify_with_sqlite_planner(std::move(findings), catalog,
+                                                workload ? &*workload : nullptr,
+                                                VerifyOptions{options.keep_unverified})
+                   : verify_with_postgres_planner(
+                         std::move(findings), catalog, workload ? &*workload : nullptr,
+                         workload ? &facts : nullptr, *live, *pg_server, pg_verify);
         findings = std::move(verified.findings);
         notes.insert(notes.end(), verified.notes.begin(), verified.notes.end());
+        nothing_verified = !sqlite && verified.proposals > 0 && verified.planned == 0;
     }
     if (!options.baseline.empty()) {
         const auto known = baseline_keys(options.baseline);
@@ -292,6 +385,11 @@ int advise(const AdviseOptions& options) {
         std::cerr << "schema-advisor: wrote " << file.path << "\n";
     }
     if (damaged_log) {
+        return exit_usage;
+    }
+    if (nothing_verified) {
+        std::cerr << "schema-advisor: --verify: PostgreSQL could plan none of the proposals' "
+                     "queries (see the notes above); nothing is verified\n";
         return exit_usage;
     }
     if (fail_on) {
@@ -365,8 +463,8 @@ void add_advise_command(CLI::App& app, Action& action) {
                         "JSON file naming the SQLAlchemy class, attributes and relationships of "
                         "tables whose names differ from the conventions (docs/rules.md)");
     command->add_flag("--verify", options->verify,
-                      "SQLite schemas: keep only index proposals SQLite's planner uses (EXPLAIN "
-                      "QUERY PLAN before and after the index; see docs/sqlite.md)");
+                      "Keep only index proposals the planner uses: SQLite's (EXPLAIN QUERY PLAN), "
+                      "or with --dsn PostgreSQL's (EXPLAIN with HypoPG); see docs/verify.md");
     command
         ->add_flag("--keep-unverified", options->keep_unverified,
                    "With --verify: keep the proposals the planner ignores, with a note")
@@ -381,6 +479,8 @@ void add_advise_command(CLI::App& app, Action& action) {
                    "With --emit-sql: one up/down pair per index, for runners that send a file as "
                    "one query (golang-migrate, dbmate, psql -c)")
         ->needs("--emit-sql");
+    add_dsn_options(*command, options->live);
+    add_live_input_options(*command, options->live);
     command->callback([options, &action] { action = [options] { return advise(*options); }; });
 }
 

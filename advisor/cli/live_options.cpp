@@ -1,0 +1,41 @@
+#include "advisor/cli/live_options.hpp"
+
+#include <iostream>
+
+namespace advisor::cli {
+
+void add_dsn_options(CLI::App& command, LiveOptions& options) {
+    options.dsn_option = command.add_option(
+        "--dsn", options.dsn,
+        "A live PostgreSQL database (libpq connection string or URI; the password from it, "
+        "PGPASSWORD or ~/.pgpass), read in a read-only session (docs/verify.md)");
+    command
+        .add_option("--verify-timeout", options.timeout_s,
+                    "Seconds each statement on the --dsn database may take (statement_timeout)")
+        ->check(CLI::Range(0.001, 3600.0))
+        ->capture_default_str();
+}
+
+void add_live_input_options(CLI::App& command, LiveOptions& options) {
+    command.add_flag("--schema-from-dsn", options.schema_from_dsn,
+                     "Read the schema from the --dsn database's catalogs instead of --schema");
+    command.add_flag("--log-from-pgss", options.log_from_pgss,
+                     "Read the workload from the --dsn database's pg_stat_statements (with or "
+                     "without --log files)");
+    command.add_flag("--index-usage-from-dsn", options.index_usage_from_dsn,
+                     "unused-index: judge by pg_stat_user_indexes.idx_scan of the --dsn database");
+    command.add_flag("--create-extension", options.create_extension,
+                     "With --verify --dsn: CREATE EXTENSION hypopg when the database lacks it "
+                     "(the one statement run outside the read-only session; docs/verify.md)");
+}
+
+std::unique_ptr<parsers::live::Connection> open_live_session(const LiveOptions& options) {
+    parsers::live::SessionSettings settings;
+    settings.statement_timeout_s = options.timeout_s;
+    auto connection = std::make_unique<parsers::live::Connection>(options.dsn, settings);
+    std::cerr << "schema-advisor: connected to " << connection->server_version_text() << " ("
+              << connection->description() << "), read-only session\n";
+    return connection;
+}
+
+} // namespace advisor::cli
