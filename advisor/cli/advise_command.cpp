@@ -159,9 +159,12 @@ struct RenderedMigrations {
     FixLocations fix_locations;
 };
 
+// `schema_inputs`: where the schema came from, as the migration's header names it (the files, or
+// the live database of --schema-from-dsn).
 RenderedMigrations render_migrations(const std::vector<Finding>& findings, const Catalog& catalog,
                                      const AdviseOptions& options, const TemplateSet& templates,
-                                     const Workload* workload) {
+                                     const Workload* workload,
+                                     const std::vector<std::string>& schema_inputs) {
     RenderedMigrations rendered;
     if (options.emit_sql_dir.empty() && options.emit_alembic_dir.empty()) {
         return rendered;
@@ -169,7 +172,7 @@ RenderedMigrations render_migrations(const std::vector<Finding>& findings, const
     MigrationOptions migration_options;
     migration_options.include_drops = options.include_drops;
     migration_options.dialect = catalog.dialect;
-    migration_options.inputs = options.schema_files;
+    migration_options.inputs = schema_inputs;
     migration_options.lock_timeout = checked_lock_timeout(options.lock_timeout);
     const MigrationPlan plan = plan_migration(findings, migration_options);
     if (plan.empty()) {
@@ -309,16 +312,7 @@ int advise(const AdviseOptions& options) {
         read_options.log.max_line_bytes = options.max_statement_bytes;
         std::vector<std::unique_ptr<parsers::logs::LogReader>> live_logs;
         if (options.live.log_from_pgss) {
-            const auto rows = read_live("--log-from-pgss", [&] {
-                return parsers::live::read_pgss_export(*live,
-                                                       parsers::live::live_source_name(*live));
-            });
-            if (rows.hidden > 0) {
-                std::cerr << "schema-advisor: note: --log-from-pgss: " << rows.hidden
-                          << " pg_stat_statements rows of other roles are hidden from this one "
-                             "(grant it pg_read_all_stats to read them)\n";
-            }
-            live_logs.push_back(parsers::live::open_pgss_export(rows, read_options.log));
+            live_logs.push_back(open_pgss_log(*live, read_options.log));
         }
         workload = read_workload_from(options.log_files, std::move(live_logs), read_options);
         damaged_log = report_workload_sources(*workload);
@@ -371,8 +365,12 @@ int advise(const AdviseOptions& options) {
         std::cerr << "schema-advisor: note: " << note << "\n";
     }
     const ReportSummary summary = workload ? summarize(catalog, *workload) : summarize(catalog);
-    const RenderedMigrations migrations =
-        render_migrations(findings, catalog, options, templates, workload ? &*workload : nullptr);
+    const std::vector<std::string> schema_inputs =
+        options.live.schema_from_dsn
+            ? std::vector<std::string>{parsers::live::live_source_name(*live)}
+            : options.schema_files;
+    const RenderedMigrations migrations = render_migrations(
+        findings, catalog, options, templates, workload ? &*workload : nullptr, schema_inputs);
     const std::string report =
         render_report(findings, summary, options.format, templates, migrations.fix_locations);
     if (options.output.empty()) {

@@ -1,5 +1,7 @@
 #include "advisor/cli/live_options.hpp"
 
+#include "parsers/live/pg_stats_reader.hpp"
+
 #include <iostream>
 
 namespace advisor::cli {
@@ -36,6 +38,27 @@ std::unique_ptr<parsers::live::Connection> open_live_session(const LiveOptions& 
     std::cerr << "schema-advisor: connected to " << connection->server_version_text() << " ("
               << connection->description() << "), read-only session\n";
     return connection;
+}
+
+} // namespace advisor::cli
+
+namespace advisor::cli {
+
+std::unique_ptr<parsers::logs::LogReader>
+open_pgss_log(parsers::live::Connection& connection, const parsers::logs::LogReadOptions& options) {
+    parsers::live::PgssExport rows;
+    try {
+        rows = parsers::live::read_pgss_export(connection,
+                                               parsers::live::live_source_name(connection));
+    } catch (const parsers::live::QueryError& e) {
+        throw parsers::live::DatabaseError(std::string("--log-from-pgss: ") + e.what());
+    }
+    if (rows.hidden > 0) {
+        std::cerr << "schema-advisor: note: --log-from-pgss: " << rows.hidden
+                  << " pg_stat_statements rows of other roles are hidden from this one (grant it "
+                     "pg_read_all_stats to read them)\n";
+    }
+    return parsers::live::open_pgss_export(rows, options);
 }
 
 } // namespace advisor::cli

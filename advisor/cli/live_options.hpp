@@ -3,6 +3,7 @@
 #pragma once
 
 #include "parsers/live/pg_connection.hpp"
+#include "parsers/logs/log_reader.hpp"
 
 #include <CLI/CLI.hpp>
 #include <memory>
@@ -30,5 +31,10 @@ void add_live_input_options(CLI::App& command, LiveOptions& options);
 // Connects to --dsn: read-only, application_name schema-advisor, --verify-timeout per
 // statement. Throws parsers::live::DatabaseError.
 std::unique_ptr<parsers::live::Connection> open_live_session(const LiveOptions& options);
+
+// --log-from-pgss: the database's pg_stat_statements rows, as the export reader reads them; a
+// note on stderr counts the rows the role may not see. Throws parsers::live::DatabaseError.
+std::unique_ptr<parsers::logs::LogReader>
+open_pgss_log(parsers::live::Connection& connection, const parsers::logs::LogReadOptions& options);
 
 } // namespace advisor::cli

@@ -8,7 +8,6 @@
 #include "advisor/live_workload.hpp"
 #include "advisor/render/workload_render.hpp"
 #include "advisor/workload.hpp"
-#include "parsers/live/pg_stats_reader.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -95,14 +94,7 @@ int run_workload(const WorkloadCommandOptions& options) {
     if (options.live.log_from_pgss) {
         const auto session = open_live_session(options.live);
         std::vector<std::unique_ptr<parsers::logs::LogReader>> live_logs;
-        try {
-            live_logs.push_back(parsers::live::open_pgss_export(
-                parsers::live::read_pgss_export(*session,
-                                                parsers::live::live_source_name(*session)),
-                read_options.log));
-        } catch (const parsers::live::QueryError& e) {
-            throw parsers::live::DatabaseError(std::string("--log-from-pgss: ") + e.what());
-        }
+        live_logs.push_back(open_pgss_log(*session, read_options.log));
         workload = read_workload_from(options.files, std::move(live_logs), read_options);
     } else {
         ProgressLine progress(options.files);

@@ -393,6 +393,19 @@ try:
               f"--create-extension creates it, then verifies ({err.strip()[-200:]})")
         check(pg.scalar("SELECT count(*) FROM pg_extension WHERE extname = 'hypopg'", "plain") == "1",
               "hypopg now exists in the database")
+        # Nothing could be planned (a function the database lacks): exit status 2, after the report.
+        broken_log = os.path.join(work, "broken.sql")
+        with open(broken_log, "w") as f:
+            f.write("SELECT * FROM t WHERE a = no_such_function(7);\n")
+        code, out, err, _ = run(["advise", "--schema-from-dsn", "--dsn", pg.url("plain"), "--log",
+                                 broken_log, "--log-format", "sql", "--verify", "--keep-unverified",
+                                 "--format", "json"])
+        broken = json.loads(out) if out else {"findings": []}
+        plans = [p for f in broken["findings"] for p in f["evidence"].get("verification", {}).get("plans", [])]
+        check(code == 2 and "PostgreSQL could plan none of the proposals' queries" in err and
+              len(plans) == 1 and f"query {plans[0]['fingerprint']}: EXPLAIN failed: function "
+              "no_such_function(integer) does not exist" in err,
+              f"nothing planned: the report, a note naming the query, exit 2 ({code}: {err.strip()[-300:]})")
 finally:
     shutil.rmtree(work, ignore_errors=True)
 
