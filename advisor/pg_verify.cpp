@@ -175,8 +175,10 @@ struct Evaluation {
     std::string error;
     bool verifiable = true;
 
-    bool improves() const {
-        return uses_index && cost_before && cost_after && *cost_after < *cost_before;
+    // The planner uses the index and the calls-weighted cost drops by at least `min_saving`.
+    bool improves(double min_saving) const {
+        return uses_index && cost_before && cost_after && *cost_before > 0 &&
+               *cost_after < *cost_before && 1 - *cost_after / *cost_before >= min_saving;
     }
 };
 
@@ -224,7 +226,14 @@ Evaluation evaluate(PgPlanner& planner, const IndexSpec& spec,
     return evaluation;
 }
 
-std::string unverified_reason(const Evaluation& evaluation, const std::string& engine) {
+std::string percent(double fraction) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.1f%%", 100 * fraction);
+    return buffer;
+}
+
+std::string unverified_reason(const Evaluation& evaluation, const std::string& engine,
+                              const PgVerifyOptions& options) {
     if (!evaluation.error.empty()) {
         return evaluation.error;
     }
@@ -243,13 +252,21 @@ std::string unverified_reason(const Evaluation& evaluation, const std::string& e
         return engine + "'s planner does not use " + evaluation.spec.name + " for any of its " +
                std::to_string(planned) + (planned == 1 ? " query" : " queries");
     }
-    return engine + "'s planner uses " + evaluation.spec.name +
-           " but the calls-weighted cost does not drop (" +
-           format_cost(evaluation.cost_before.value_or(0)) + " -> " +
-           format_cost(evaluation.cost_after.value_or(0)) + ")";
+    const double before = evaluation.cost_before.value_or(0);
+    const double after = evaluation.cost_after.value_or(0);
+    if (after >= before) {
+        return engine + "'s planner uses " + evaluation.spec.name +
+               " but the calls-weighted cost does not drop (" + format_cost(before) + " -> " +
+               format_cost(after) + ")";
+    }
+    return engine + "'s planner uses " + evaluation.spec.name + " but it saves only " +
+           percent(1 - after / before) + " of the calls-weighted cost (" + format_cost(before) +
+           " -> " + format_cost(after) + "), less than --min-cost-saving " +
+           percent(options.min_saving);
 }
 
-PlannerVerification verification_of(const Evaluation& evaluation, const std::string& engine) {
+PlannerVerification verification_of(const Evaluation& evaluation, const std::string& engine,
+                                    const PgVerifyOptions& options) {
     PlannerVerification verification;
     verification.engine = engine;
     verification.index = evaluation.spec.name;
@@ -258,7 +275,7 @@ PlannerVerification verification_of(const Evaluation& evaluation, const std::str
     verification.verifiable = evaluation.verifiable;
     verification.workload_cost_before = evaluation.cost_before;
     verification.workload_cost_after = evaluation.cost_after;
-    verification.verified = evaluation.improves();
+    verification.verified = evaluation.improves(options.min_saving);
     return verification;
 }
 
@@ -321,7 +338,7 @@ public:
         for (const auto& candidate :
              column_order_candidates(spec, facts_of(finding, workload_, facts_))) {
             Evaluation other = evaluate(planner_, candidate, before, options_);
-            if (other.improves() && chosen.cost_after &&
+            if (other.improves(options_.min_saving) && chosen.cost_after &&
                 *other.cost_after < *chosen.cost_after * (1 - order_margin)) {
                 chosen = std::move(other);
             }
@@ -330,11 +347,11 @@ public:
             take_planner_order(finding, offline, chosen);
         }
         note_query_errors(finding, chosen.plans);
-        finding.verification = verification_of(chosen, server_.engine);
+        finding.verification = verification_of(chosen, server_.engine, options_);
         if (finding.verification->verified) {
             return true;
         }
-        const std::string reason = unverified_reason(chosen, server_.engine);
+        const std::string reason = unverified_reason(chosen, server_.engine, options_);
         if (!options_.keep_unverified) {
             outcome_.notes.push_back("--verify: dropped " + finding_label(finding) + ": " + reason);
             return false;

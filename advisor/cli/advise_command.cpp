@@ -296,7 +296,7 @@ int advise(const AdviseOptions& options) {
         live = open_live_session(options.live);
     }
     PgVerifyOptions pg_verify{options.keep_unverified, options.live.create_extension,
-                              options.live.timeout_s};
+                              options.live.timeout_s, options.live.min_saving_percent / 100};
     std::optional<PgServer> pg_server;
     if (options.verify && !sqlite) {
         pg_server = read_live("--verify", [&] { return check_verify_server(*live, pg_verify); });

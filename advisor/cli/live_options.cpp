@@ -26,6 +26,12 @@ void add_live_input_options(CLI::App& command, LiveOptions& options) {
                      "without --log files)");
     command.add_flag("--index-usage-from-dsn", options.index_usage_from_dsn,
                      "unused-index: judge by pg_stat_user_indexes.idx_scan of the --dsn database");
+    command
+        .add_option("--min-cost-saving", options.min_saving_percent,
+                    "With --verify --dsn: keep a proposal only when it saves at least this "
+                    "percentage of its queries' calls-weighted planner cost")
+        ->check(CLI::Range(0.0, 100.0))
+        ->capture_default_str();
     command.add_flag("--create-extension", options.create_extension,
                      "With --verify --dsn: CREATE EXTENSION hypopg when the database lacks it "
                      "(the one statement run outside the read-only session; docs/verify.md)");

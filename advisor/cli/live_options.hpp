@@ -18,6 +18,7 @@ struct LiveOptions {
     bool log_from_pgss = false;        // advise: the workload from pg_stat_statements
     bool index_usage_from_dsn = false; // advise: unused-index from pg_stat_user_indexes
     bool create_extension = false;     // advise --verify: CREATE EXTENSION hypopg if missing
+    double min_saving_percent = 10;    // advise --verify: calls-weighted cost saved to keep one
     CLI::Option* dsn_option = nullptr;
 
     bool dsn_given() const { return dsn_option != nullptr && dsn_option->count() > 0; }

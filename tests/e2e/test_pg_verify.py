@@ -15,6 +15,7 @@ row sampled. Then:
      name); the planner prefers shard_id first, a column stored in order (correlation 1, which
      btcostestimate() weighs for the leading column), and the proposal takes its order;
    - a JSON containment proposal (GIN) is kept, marked "not verifiable by HypoPG";
+   - --min-cost-saving drops a proposal that saves less of the calls-weighted cost;
    - the same report in JSON, text, Markdown and SARIF; --schema-from-dsn gives the same verdicts.
 2. A hostile log (a second statement after `;`, DELETE, UPDATE ... RETURNING, pg_sleep(60), a
    planning-time function that sleeps, COPY ... TO PROGRAM, a 10 MB statement) changes nothing:
@@ -228,6 +229,15 @@ try:
         check(code == 0 and len(status) == 1 and not status[0]["evidence"]["verification"]["verified"] and
               any(d.startswith("not verified: ") for d in status[0]["evidence"]["details"]),
               "--keep-unverified keeps users(status), marked not verified")
+
+        # --min-cost-saving: users(email) saves 99.1% of its cost, short of 99.5%.
+        code, out, err, _ = run(base + ["--verify", "--dsn", url, "--format", "json",
+                                        "--min-cost-saving", "99.5"])
+        check(code == 0 and not [f for f in findings_by(json.loads(out), "missing-index", "public.users")
+                                 if f["columns"] == ["email"]] and
+              "uses ix_users_email but it saves only 99.1% of the calls-weighted cost" in err and
+              "less than --min-cost-saving 99.5%" in err,
+              "--min-cost-saving 99.5 drops users(email), saying what it saves")
 
         # The other formats carry the same verdicts.
         code, text, err, _ = run(base + ["--verify", "--dsn", url])
