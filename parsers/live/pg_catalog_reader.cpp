@@ -82,10 +82,10 @@ std::string tables_sql() {
                "   pg_catalog.pg_foreign_server s ON s.oid = ft.ftserver WHERE ft.ftrelid = "
                "   c.oid) ELSE '' END) "
                "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
-               "c.relnamespace WHERE c.relkind IN ('r', 'p', 'f') AND ") +
+               "c.relnamespace JOIN (SELECT relid, max(depth) AS depth FROM ancestry GROUP BY "
+               "relid) d ON d.relid = c.oid WHERE c.relkind IN ('r', 'p', 'f') AND ") +
            user_namespace + " AND " + not_extension_member +
-           " ORDER BY (SELECT max(a.depth) FROM ancestry a WHERE a.relid = c.oid), "
-           "n.nspname COLLATE \"C\", c.relname COLLATE \"C\"";
+           " ORDER BY d.depth, n.nspname COLLATE \"C\", c.relname COLLATE \"C\"";
 }
 
 std::string partition_attachments_sql() {

@@ -67,13 +67,6 @@ bool may_hold_password(const std::string& dsn) {
 
 } // namespace
 
-std::string describe_connection_string(const std::string& dsn) {
-    char* error = nullptr;
-    OptionList options(PQconninfoParse(dsn.c_str(), &error));
-    PQfreemem(error);
-    return options ? describe(options.get()) : "";
-}
-
 Result::Result(pg_result* result) : result_(result) {}
 
 void Result::Free::operator()(pg_result* result) const {

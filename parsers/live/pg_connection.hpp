@@ -124,8 +124,4 @@ private:
 // their source in findings' locations, warnings and notes.
 std::string live_source_name(const Connection& connection);
 
-// libpq's description of a connection string without connecting, for messages: the keywords it
-// sets except the password. Returns "" when it does not parse.
-std::string describe_connection_string(const std::string& dsn);
-
 } // namespace parsers::live
