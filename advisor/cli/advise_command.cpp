@@ -5,7 +5,6 @@
 #include "advisor/cli/log_options.hpp"
 #include "advisor/cli/warnings.hpp"
 #include "advisor/errors.hpp"
-#include "advisor/live_workload.hpp"
 #include "advisor/migrations/migration_writer.hpp"
 #include "advisor/output_file.hpp"
 #include "advisor/render/ci_render.hpp"
@@ -208,6 +207,7 @@ bool check_live_usage(const AdviseOptions& options) {
         {live.schema_from_dsn, "--schema-from-dsn"},
         {live.log_from_pgss, "--log-from-pgss"},
         {live.index_usage_from_dsn, "--index-usage-from-dsn"},
+        {live.stats_from_dsn, "--stats-from-dsn"},
         {live.create_extension, "--create-extension"}};
     for (const auto& [given, name] : flags) {
         if (given && !live.dsn_given()) {
@@ -220,11 +220,14 @@ bool check_live_usage(const AdviseOptions& options) {
     if (live.schema_from_dsn && !options.schema_files.empty()) {
         throw UsageError("give --schema FILE or --schema-from-dsn, not both");
     }
-    const bool reads =
-        live.schema_from_dsn || live.log_from_pgss || live.index_usage_from_dsn || options.verify;
+    if (live.stats_from_dsn && !options.stats_file.empty()) {
+        throw UsageError("give --stats FILE or --stats-from-dsn, not both");
+    }
+    const bool reads = live.schema_from_dsn || live.log_from_pgss || live.index_usage_from_dsn ||
+                       live.stats_from_dsn || options.verify;
     if (live.dsn_given() && !reads) {
         throw UsageError("--dsn is given but nothing reads it: add --verify, --schema-from-dsn, "
-                         "--log-from-pgss or --index-usage-from-dsn");
+                         "--log-from-pgss, --index-usage-from-dsn or --stats-from-dsn");
     }
     return live.dsn_given();
 }
@@ -314,7 +317,7 @@ int advise(const AdviseOptions& options) {
         if (options.live.log_from_pgss) {
             live_logs.push_back(open_pgss_log(*live, read_options.log));
         }
-        workload = read_workload_from(options.log_files, std::move(live_logs), read_options);
+        workload = read_workload(options.log_files, std::move(live_logs), read_options);
         damaged_log = report_workload_sources(*workload);
     }
 
@@ -328,6 +331,9 @@ int advise(const AdviseOptions& options) {
     context.facts = workload ? &facts : nullptr;
     if (!options.stats_file.empty()) {
         context.options.table_rows = load_table_stats(options.stats_file);
+    } else if (options.live.stats_from_dsn) {
+        context.options.table_rows =
+            read_live("--stats-from-dsn", [&] { return parsers::live::read_table_rows(*live); });
     }
     context.options.min_rows = options.min_rows;
     context.options.n_plus_one_min = options.workload.repeat_threshold;

@@ -26,6 +26,9 @@ void add_live_input_options(CLI::App& command, LiveOptions& options) {
                      "without --log files)");
     command.add_flag("--index-usage-from-dsn", options.index_usage_from_dsn,
                      "unused-index: judge by pg_stat_user_indexes.idx_scan of the --dsn database");
+    command.add_flag("--stats-from-dsn", options.stats_from_dsn,
+                     "Rows per table from the --dsn database's pg_class.reltuples, as --stats "
+                     "gives them");
     command
         .add_option("--min-cost-saving", options.min_saving_percent,
                     "With --verify --dsn: keep a proposal only when it saves at least this "

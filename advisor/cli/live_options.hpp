@@ -17,6 +17,7 @@ struct LiveOptions {
     bool schema_from_dsn = false;      // advise: the catalog from the server's catalogs
     bool log_from_pgss = false;        // advise: the workload from pg_stat_statements
     bool index_usage_from_dsn = false; // advise: unused-index from pg_stat_user_indexes
+    bool stats_from_dsn = false;       // advise: rows per table from pg_class (as --stats)
     bool create_extension = false;     // advise --verify: CREATE EXTENSION hypopg if missing
     double min_saving_percent = 10;    // advise --verify: calls-weighted cost saved to keep one
     CLI::Option* dsn_option = nullptr;

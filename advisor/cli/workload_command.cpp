@@ -5,7 +5,6 @@
 #include "advisor/cli/live_options.hpp"
 #include "advisor/cli/log_options.hpp"
 #include "advisor/errors.hpp"
-#include "advisor/live_workload.hpp"
 #include "advisor/render/workload_render.hpp"
 #include "advisor/workload.hpp"
 
@@ -91,14 +90,14 @@ int run_workload(const WorkloadCommandOptions& options) {
     if (options.files.empty() && !options.live.log_from_pgss) {
         throw UsageError("workload needs log files or --dsn URL --log-from-pgss");
     }
+    std::vector<std::unique_ptr<parsers::logs::LogReader>> live_logs;
     if (options.live.log_from_pgss) {
-        const auto session = open_live_session(options.live);
-        std::vector<std::unique_ptr<parsers::logs::LogReader>> live_logs;
-        live_logs.push_back(open_pgss_log(*session, read_options.log));
-        workload = read_workload_from(options.files, std::move(live_logs), read_options);
-    } else {
+        live_logs.push_back(open_pgss_log(*open_live_session(options.live), read_options.log));
+    }
+    {
         ProgressLine progress(options.files);
-        workload = read_workload(options.files, read_options, progress.callback());
+        workload =
+            read_workload(options.files, std::move(live_logs), read_options, progress.callback());
     }
     const bool damaged = report_workload_sources(workload);
     if (options.format == "json") {

@@ -104,6 +104,25 @@ std::unique_ptr<logs::LogReader> open_pgss_export(const PgssExport& rows,
     return reader;
 }
 
+std::map<std::string, double> read_table_rows(Connection& connection) {
+    // PostgreSQL 14 marks a relation never analyzed with reltuples = -1; before, 0 stood for
+    // both "unknown" and "empty", told apart only by relpages.
+    const std::string known = connection.server_version() >= 140000
+                                  ? "c.reltuples >= 0"
+                                  : "(c.reltuples > 0 OR c.relpages > 0)";
+    const Result result = connection.execute(
+        "SELECT n.nspname || '.' || c.relname, c.reltuples FROM pg_catalog.pg_class c "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname <> 'information_schema' "
+        "AND n.nspname !~ '^pg_' AND " +
+        known + " ORDER BY 1");
+    std::map<std::string, double> rows;
+    for (int row = 0; row < result.rows(); ++row) {
+        rows[result.text(row, 0)] = std::strtod(result.text(row, 1).c_str(), nullptr);
+    }
+    return rows;
+}
+
 IndexUsage read_index_usage(Connection& connection, const std::string& source_name) {
     IndexUsage usage;
     usage.source = "pg_stat_user_indexes of " + source_name;

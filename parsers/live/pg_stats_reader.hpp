@@ -1,5 +1,6 @@
-// Live statistics views of the connected database: --log-from-pgss (pg_stat_statements, the
-// workload) and --index-usage-from-dsn (pg_stat_user_indexes.idx_scan, for unused-index).
+// Live statistics of the connected database: --log-from-pgss (pg_stat_statements, the workload),
+// --index-usage-from-dsn (pg_stat_user_indexes.idx_scan, for unused-index) and --stats-from-dsn
+// (pg_class.reltuples, the rows per table --stats gives).
 //
 // pg_stat_statements rows are fetched as the CSV export docs/workload.md documents (`\copy
 // (SELECT query, calls, total_exec_time, ...) TO ... CSV HEADER`) and handed to the export's
@@ -14,6 +15,7 @@
 #include "parsers/live/pg_connection.hpp"
 #include "parsers/logs/log_reader.hpp"
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -34,6 +36,13 @@ PgssExport read_pgss_export(Connection& connection, const std::string& source_na
 // The export's reader, as `--log FILE --log-format pgss` would open it.
 std::unique_ptr<logs::LogReader> open_pgss_export(const PgssExport& rows,
                                                   const logs::LogReadOptions& options);
+
+// Rows per schema-qualified table, view-less (tables, partitioned tables, materialized views),
+// from pg_class.reltuples as ANALYZE and VACUUM left it: the --stats model (advisor/
+// table_stats.hpp) read live (--stats-from-dsn). A relation never analyzed (reltuples -1 since
+// PostgreSQL 14; 0 pages and 0 tuples before) is left out rather than taken as empty. Throws
+// QueryError.
+std::map<std::string, double> read_table_rows(Connection& connection);
 
 // Index scans counted since the database's statistics were reset. Throws QueryError.
 IndexUsage read_index_usage(Connection& connection, const std::string& source_name);

@@ -16,6 +16,7 @@ row sampled. Then:
      btcostestimate() weighs for the leading column), and the proposal takes its order;
    - a JSON containment proposal (GIN) is kept, marked "not verifiable by HypoPG";
    - --min-cost-saving drops a proposal that saves less of the calls-weighted cost;
+   - --stats-from-dsn reads the rows per table from pg_class, as --stats does from a file;
    - the same report in JSON, text, Markdown and SARIF; --schema-from-dsn gives the same verdicts.
 2. A hostile log (a second statement after `;`, DELETE, UPDATE ... RETURNING, pg_sleep(60), a
    planning-time function that sleeps, COPY ... TO PROGRAM, a 10 MB statement) changes nothing:
@@ -229,6 +230,14 @@ try:
         check(code == 0 and len(status) == 1 and not status[0]["evidence"]["verification"]["verified"] and
               any(d.startswith("not verified: ") for d in status[0]["evidence"]["details"]),
               "--keep-unverified keeps users(status), marked not verified")
+
+        # --stats-from-dsn: pg_class.reltuples as --stats gives them; countries (30 rows) is below
+        # --min-rows before any planner is asked.
+        code, out, err, _ = run(base + ["--dsn", url, "--stats-from-dsn", "--format", "json"])
+        check(code == 0 and not findings_by(json.loads(out), "missing-index", "public.countries") and
+              "missing-index: public.countries holds fewer than 10000 rows (--stats)" in err and
+              findings_by(json.loads(out), "missing-index", "public.users"),
+              f"--stats-from-dsn: the row counts of pg_class ({err.strip()[-200:]})")
 
         # --min-cost-saving: users(email) saves 99.1% of its cost, short of 99.5%.
         code, out, err, _ = run(base + ["--verify", "--dsn", url, "--format", "json",
