@@ -208,6 +208,11 @@ const char* sarif_level(Severity severity) {
 }
 
 std::string artifact_uri(const std::string& path) {
+    // A schema read live (--schema-from-dsn) is named by its URI, postgresql://host:port/db: a
+    // URI already, which path normalization would break ("//" is one separator in a path).
+    if (path.find("://") != std::string::npos) {
+        return path;
+    }
     // Relative paths stay relative (code scanning resolves them from the repository root).
     std::string uri = std::filesystem::path(path).lexically_normal().generic_string();
     return uri.empty() ? "schema.sql" : uri;

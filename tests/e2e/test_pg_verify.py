@@ -30,6 +30,8 @@ Usage (CTest): test_pg_verify.py SCHEMA_ADVISOR SOURCE_DIR SHARED_DIR
 """
 import json
 import os
+
+import jsonschema
 import shutil
 import subprocess
 import sys
@@ -262,11 +264,24 @@ try:
         props = [r.get("properties", {}).get("verification") for r in results]
         check(code == 0 and any(p and p["verified"] and p["engine"].startswith("PostgreSQL") for p in props),
               "sarif: each verified result carries properties.verification")
+        with open(os.path.join(sys.argv[3], "corpus", "formats", "sarif-schema-2.1.0.json")) as f:
+            sarif_schema = json.load(f)
+        try:
+            jsonschema.validate(json.loads(sarif), sarif_schema)
+            check(True, "and the report is valid SARIF 2.1.0 (OASIS schema)")
+        except jsonschema.ValidationError as e:
+            check(False, f"and the report is valid SARIF 2.1.0: {e.message}")
 
         # The catalog read from the server gives the same verdicts.
         code, out, err, _ = run(["advise", "--schema-from-dsn", "--dsn", url, "--log", log_file,
                                  "--log-format", "sql", "--verify", "--format", "json"])
         live = json.loads(out) if code == 0 else {"findings": []}
+        code_sarif, sarif, _, _ = run(["advise", "--schema-from-dsn", "--dsn", url, "--log", log_file,
+                                       "--log-format", "sql", "--format", "sarif"])
+        uris = {loc["physicalLocation"]["artifactLocation"]["uri"]
+                for r in json.loads(sarif)["runs"][0]["results"] for loc in r["locations"]}
+        check(code_sarif == 0 and uris == {f"postgresql://127.0.0.1:{pg.port}/shop"},
+              f"a live schema's findings point at postgresql://host:port/db ({uris})")
         key = lambda r: sorted((f["rule"], f["table"], tuple(f["columns"]),
                                 f["evidence"].get("verification", {}).get("verified")) for f in r["findings"])
         check(code == 0 and key(live) == key(report),
