@@ -6,9 +6,10 @@
 #include "advisor/cli/warnings.hpp"
 #include "advisor/errors.hpp"
 #include "advisor/migrations/migration_writer.hpp"
+#include "advisor/model_snippet.hpp"
 #include "advisor/output_file.hpp"
-#include "advisor/render/ci_render.hpp"
 #include "advisor/pg_verify.hpp"
+#include "advisor/render/ci_render.hpp"
 #include "advisor/render/findings_render.hpp"
 #include "advisor/render/report_render.hpp"
 #include "advisor/rules/rule.hpp"
@@ -361,6 +362,9 @@ int advise(const AdviseOptions& options) {
         findings = std::move(verified.findings);
         notes.insert(notes.end(), verified.notes.begin(), verified.notes.end());
         nothing_verified = !sqlite && verified.proposals > 0 && verified.planned == 0;
+        // A proposal that took the planner's column order has a new fix without its model
+        // snippet: written again for it (the others keep theirs).
+        attach_model_snippets(findings, catalog, context.options.models);
     }
     if (!options.baseline.empty()) {
         const auto known = baseline_keys(options.baseline);

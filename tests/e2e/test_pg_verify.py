@@ -211,6 +211,8 @@ try:
             details = jobs[0]["evidence"].get("details", [])
             check(any("planner prefers (shard_id, kind) to (kind, shard_id)" in d for d in details),
                   f"and says so: {details}")
+            check('Index("ix_jobs_shard_id_kind", "shard_id", "kind")' in jobs[0]["fix"].get("sqlalchemy", ""),
+                  "the model snippet follows the planner's order")
             check(jobs[0]["evidence"]["verification"]["index"] == "ix_jobs_shard_id_kind" and
                   jobs[0]["evidence"]["verification"]["verified"], "verified as ix_jobs_shard_id_kind")
 
