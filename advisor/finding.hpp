@@ -48,24 +48,37 @@ struct Fix {
     std::string note; // a fix that is a recipe rather than SQL (partitioned tables)
 };
 
-// SQLite's planner asked about one query before and after the fix's index exists
-// (advise --verify on a SQLite schema, advisor/sqlite_verify.hpp).
+// A planner asked about one query before and after the fix's index exists (advise --verify):
+// SQLite's EXPLAIN QUERY PLAN on a SQLite schema (advisor/sqlite_verify.hpp), PostgreSQL's
+// EXPLAIN with a HypoPG hypothetical index on a live database (advisor/pg_verify.hpp).
 struct QueryPlanCheck {
     std::string source;              // "log" (a logged query shape) or "foreign_key_check"
     std::string fingerprint;         // the shape's; "" for the foreign key check
-    std::string query;               // the SQL SQLite planned
-    std::vector<std::string> before; // EXPLAIN QUERY PLAN detail lines, in SQLite's order
-    std::vector<std::string> after;
-    bool uses_index = false; // SQLite searches the index, or scans it in place of a sort
-    std::string error;       // SQLite could not plan the query (before/after are then empty)
+    std::string query;               // the SQL the planner planned
+    std::vector<std::string> before; // SQLite: EXPLAIN QUERY PLAN detail lines, in its order;
+    std::vector<std::string> after;  // PostgreSQL: plan nodes, one line each, depth-first
+    bool uses_index = false;         // the planner reads the index (see each verifier)
+    std::string error; // the planner could not plan the query (before/after are then empty)
+    // PostgreSQL only: the plans' Total Cost (the planner's units: costsize.c), how many calls
+    // weigh it in the workload cost, and whether `$n` without logged values was planned as a
+    // generic plan.
+    std::optional<double> cost_before;
+    std::optional<double> cost_after;
+    long long calls = 0;
+    bool generic_plan = false;
 };
 
 struct PlannerVerification {
-    std::string engine;    // "SQLite 3.40.1"
+    std::string engine;    // "SQLite 3.40.1", "PostgreSQL 15.4"
     std::string index;     // the index created for the "after" plans
-    bool verified = false; // the planner uses the index for at least one query
+    bool verified = false; // the planner uses the index (and, on PostgreSQL, the cost drops)
     std::vector<QueryPlanCheck> plans;
-    std::string error; // SQLite rejected the index itself
+    std::string error; // the planner rejected the index itself, or cannot simulate it
+    // PostgreSQL only: calls-weighted sums of the plans' costs over the queries planned both
+    // ways; and false when HypoPG cannot simulate the index at all (GIN, GiST: kept, marked).
+    std::optional<double> workload_cost_before;
+    std::optional<double> workload_cost_after;
+    bool verifiable = true;
 };
 
 struct Finding {

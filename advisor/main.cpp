@@ -4,6 +4,7 @@
 // Statement, QueryFacts, InputError) live in parsers/, which includes nothing from advisor/.
 #include "advisor/cli/commands.hpp"
 #include "advisor/errors.hpp"
+#include "parsers/live/pg_connection.hpp"
 
 #include <CLI/CLI.hpp>
 #include <exception>
@@ -43,6 +44,9 @@ int main(int argc, char** argv) {
         std::cerr << "schema-advisor: " << e.what() << "\n";
         return advisor::cli::exit_usage;
     } catch (const advisor::InputError& e) {
+        std::cerr << "schema-advisor: " << e.what() << "\n";
+        return advisor::cli::exit_usage;
+    } catch (const parsers::live::DatabaseError& e) {
         std::cerr << "schema-advisor: " << e.what() << "\n";
         return advisor::cli::exit_usage;
     } catch (const std::exception& e) {

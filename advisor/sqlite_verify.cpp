@@ -4,6 +4,7 @@
 #include "advisor/workload.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <algorithm>
 #include <optional>
 #include <sqlite3.h>
 
@@ -281,6 +282,12 @@ VerifyOutcome verify_with_sqlite_planner(std::vector<Finding> findings, const Ca
             continue;
         }
         finding.verification = verify(db, finding, *finding.fix.create_index, workload);
+        ++outcome.proposals;
+        const auto& plans = finding.verification->plans;
+        if (std::any_of(plans.begin(), plans.end(),
+                        [](const QueryPlanCheck& check) { return check.error.empty(); })) {
+            ++outcome.planned;
+        }
         if (!finding.verification->verified) {
             const std::string reason = unverified_reason(*finding.verification);
             if (!options.keep_unverified) {

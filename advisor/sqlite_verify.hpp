@@ -25,6 +25,7 @@
 
 #include "advisor/catalog.hpp"
 #include "advisor/finding.hpp"
+#include "advisor/planner_verify.hpp"
 
 #include <string>
 #include <vector>
@@ -32,16 +33,6 @@
 namespace advisor {
 
 struct Workload;
-
-struct VerifyOptions {
-    bool keep_unverified = false;
-};
-
-struct VerifyOutcome {
-    std::vector<Finding> findings;  // in the order given
-    std::vector<std::string> notes; // one per finding dropped or kept unverified, and schema
-                                    // objects SQLite could not rebuild
-};
 
 // `catalog.dialect` must be "sqlite" (the CLI refuses --verify otherwise). `workload` may be
 // null (no log: only the foreign key checks are planned).

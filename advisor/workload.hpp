@@ -231,5 +231,10 @@ using ReadProgress =
 // Reads every log file into one workload. Throws InputError when a file cannot be read at all.
 Workload read_workload(const std::vector<std::string>& paths, const WorkloadReadOptions& options,
                        const ReadProgress& progress = {});
+// The same, then `readers` already open (pg_stat_statements rows read live: advise
+// --log-from-pgss), each as one more input.
+Workload read_workload(const std::vector<std::string>& paths,
+                       std::vector<std::unique_ptr<parsers::logs::LogReader>> readers,
+                       const WorkloadReadOptions& options, const ReadProgress& progress = {});
 
 } // namespace advisor

@@ -34,3 +34,8 @@ done
 if [ -x "$here/bench/workload.sh" ]; then
   "$here/bench/workload.sh" "$advisor"
 fi
+
+# advise --verify --dsn on a throwaway PostgreSQL 15 with HypoPG: time per proposal and per query.
+if [ -x /usr/lib/postgresql/15/bin/postgres ]; then
+  python3 "$here/bench/pg_verify.py" "$advisor"
+fi

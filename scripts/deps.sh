@@ -6,7 +6,7 @@ packages=(
   build-essential cmake pkg-config clang libclang-rt-14-dev clang-format time
   libpg-query-dev libprotobuf-c-dev libsqlitecpp-dev libsqlite3-dev sqlite3 zlib1g-dev libbz2-dev
   nlohmann-json3-dev doctest-dev libkainjow-mustache-dev libcli11-dev
-  postgresql-15 postgresql-15-hypopg postgresql-client-15
+  libpq-dev postgresql-15 postgresql-15-hypopg postgresql-client-15
   python3 python3-alembic python3-sqlalchemy python3-psycopg2 python3-jsonschema
 )
 missing=()

@@ -1,11 +1,14 @@
 // `schema-advisor advise --schema SCHEMA... [--log LOG...]`: runs the rules and reports findings.
 #include "advisor/analysis.hpp"
 #include "advisor/cli/commands.hpp"
+#include "advisor/cli/live_options.hpp"
 #include "advisor/cli/log_options.hpp"
 #include "advisor/cli/warnings.hpp"
 #include "advisor/errors.hpp"
 #include "advisor/migrations/migration_writer.hpp"
+#include "advisor/model_snippet.hpp"
 #include "advisor/output_file.hpp"
+#include "advisor/pg_verify.hpp"
 #include "advisor/render/ci_render.hpp"
 #include "advisor/render/findings_render.hpp"
 #include "advisor/render/report_render.hpp"
@@ -13,6 +16,8 @@
 #include "advisor/schema_loader.hpp"
 #include "advisor/sqlite_verify.hpp"
 #include "advisor/table_stats.hpp"
+#include "parsers/live/pg_catalog_reader.hpp"
+#include "parsers/live/pg_stats_reader.hpp"
 
 #include <cmath>
 #include <fstream>
@@ -55,6 +60,7 @@ struct AdviseOptions {
     // Migrations (docs/templates.md): the session's lock_timeout, one file pair per index.
     std::string lock_timeout = default_lock_timeout;
     bool emit_sql_per_index = false;
+    LiveOptions live; // --dsn and what reads it
 };
 
 int list_rules() {
@@ -153,9 +159,12 @@ struct RenderedMigrations {
     FixLocations fix_locations;
 };
 
+// `schema_inputs`: where the schema came from, as the migration's header names it (the files, or
+// the live database of --schema-from-dsn).
 RenderedMigrations render_migrations(const std::vector<Finding>& findings, const Catalog& catalog,
                                      const AdviseOptions& options, const TemplateSet& templates,
-                                     const Workload* workload) {
+                                     const Workload* workload,
+                                     const std::vector<std::string>& schema_inputs) {
     RenderedMigrations rendered;
     if (options.emit_sql_dir.empty() && options.emit_alembic_dir.empty()) {
         return rendered;
@@ -163,7 +172,7 @@ RenderedMigrations render_migrations(const std::vector<Finding>& findings, const
     MigrationOptions migration_options;
     migration_options.include_drops = options.include_drops;
     migration_options.dialect = catalog.dialect;
-    migration_options.inputs = options.schema_files;
+    migration_options.inputs = schema_inputs;
     migration_options.lock_timeout = checked_lock_timeout(options.lock_timeout);
     const MigrationPlan plan = plan_migration(findings, migration_options);
     if (plan.empty()) {
@@ -191,13 +200,56 @@ RenderedMigrations render_migrations(const std::vector<Finding>& findings, const
     return rendered;
 }
 
+// --dsn and the flags reading it: each flag needs --dsn, and --dsn needs a flag that reads it.
+// Returns whether a live session is needed before the schema is read.
+bool check_live_usage(const AdviseOptions& options) {
+    const LiveOptions& live = options.live;
+    const std::pair<bool, const char*> flags[] = {
+        {live.schema_from_dsn, "--schema-from-dsn"},
+        {live.log_from_pgss, "--log-from-pgss"},
+        {live.index_usage_from_dsn, "--index-usage-from-dsn"},
+        {live.stats_from_dsn, "--stats-from-dsn"},
+        {live.create_extension, "--create-extension"}};
+    for (const auto& [given, name] : flags) {
+        if (given && !live.dsn_given()) {
+            throw UsageError(std::string(name) + " reads a live database: give it --dsn URL");
+        }
+    }
+    if (live.create_extension && !options.verify) {
+        throw UsageError("--create-extension applies to --verify --dsn");
+    }
+    if (live.schema_from_dsn && !options.schema_files.empty()) {
+        throw UsageError("give --schema FILE or --schema-from-dsn, not both");
+    }
+    if (live.stats_from_dsn && !options.stats_file.empty()) {
+        throw UsageError("give --stats FILE or --stats-from-dsn, not both");
+    }
+    const bool reads = live.schema_from_dsn || live.log_from_pgss || live.index_usage_from_dsn ||
+                       live.stats_from_dsn || options.verify;
+    if (live.dsn_given() && !reads) {
+        throw UsageError("--dsn is given but nothing reads it: add --verify, --schema-from-dsn, "
+                         "--log-from-pgss, --index-usage-from-dsn or --stats-from-dsn");
+    }
+    return live.dsn_given();
+}
+
+// A statement of a live reader failed: the run stops with what failed (exit status 2).
+template <typename Read> auto read_live(const char* what, Read read) {
+    try {
+        return read();
+    } catch (const parsers::live::QueryError& e) {
+        throw parsers::live::DatabaseError(std::string(what) + ": " + e.what());
+    }
+}
+
 int advise(const AdviseOptions& options) {
     if (options.list_rules) {
         return list_rules();
     }
-    if (options.schema_files.empty()) {
-        throw UsageError("advise needs --schema FILE (see --help)");
+    if (options.schema_files.empty() && !options.live.schema_from_dsn) {
+        throw UsageError("advise needs --schema FILE or --schema-from-dsn (see --help)");
     }
+    const bool live_session = check_live_usage(options);
     std::set<std::string> disabled;
     for (const auto& id : options.disabled_rules) {
         if (find_rule(id) == nullptr) {
@@ -217,28 +269,56 @@ int advise(const AdviseOptions& options) {
         models = ModelNames::from_file(options.models_file);
     }
 
+    // One read-only session serves every live input and the planner (docs/verify.md), opened
+    // once the schema says it can be used (a SQLite schema cannot), or to read the schema.
+    std::unique_ptr<parsers::live::Connection> live;
+    if (options.live.schema_from_dsn) {
+        live = open_live_session(options.live);
+    }
     SchemaLoadOptions load_options;
     load_options.max_statement_bytes = options.max_statement_bytes;
     load_options.dialect = options.dialect;
-    const Catalog catalog = load_catalog(options.schema_files, load_options);
+    const Catalog catalog = options.live.schema_from_dsn
+                                ? read_live("--schema-from-dsn",
+                                            [&] {
+                                                return parsers::live::read_live_catalog(
+                                                    *live, parsers::live::live_source_name(*live));
+                                            })
+                                : load_catalog(options.schema_files, load_options);
     print_warnings(catalog);
-    if (options.verify && catalog.dialect != "sqlite") {
-        throw UsageError(
-            "--verify asks SQLite's planner (EXPLAIN QUERY PLAN) and applies to SQLite "
-            "schemas only; " +
-            options.schema_files.front() +
-            " is PostgreSQL (see docs/sqlite.md; --dialect sqlite if it is SQLite)");
+    const bool sqlite = catalog.dialect == "sqlite";
+    if (options.verify && !sqlite && !live_session) {
+        throw UsageError("--verify on a PostgreSQL schema asks PostgreSQL's planner on a live "
+                         "database (EXPLAIN with HypoPG): give it --dsn URL (docs/verify.md; "
+                         "--dialect sqlite if the schema is SQLite)");
+    }
+    if (sqlite && live_session) {
+        throw UsageError("--dsn reads a PostgreSQL database; " + options.schema_files.front() +
+                         " is SQLite (--verify alone asks SQLite's planner)");
+    }
+    if (live_session && !live) {
+        live = open_live_session(options.live);
+    }
+    PgVerifyOptions pg_verify{options.keep_unverified, options.live.create_extension,
+                              options.live.timeout_s, options.live.min_saving_percent / 100};
+    std::optional<PgServer> pg_server;
+    if (options.verify && !sqlite) {
+        pg_server = read_live("--verify", [&] { return check_verify_server(*live, pg_verify); });
     }
 
     std::optional<Workload> workload;
     bool damaged_log = false;
-    if (!options.log_files.empty()) {
+    if (!options.log_files.empty() || options.live.log_from_pgss) {
         WorkloadReadOptions read_options;
         read_options.log = log_read_options(options.log_format, options.log_line_prefix);
         read_options.workload = options.workload;
         read_options.log.sql_dialect = catalog.dialect; // a .sql log speaks the schema's dialect
         read_options.log.max_line_bytes = options.max_statement_bytes;
-        workload = read_workload(options.log_files, read_options);
+        std::vector<std::unique_ptr<parsers::logs::LogReader>> live_logs;
+        if (options.live.log_from_pgss) {
+            live_logs.push_back(open_pgss_log(*live, read_options.log));
+        }
+        workload = read_workload(options.log_files, std::move(live_logs), read_options);
         damaged_log = report_workload_sources(*workload);
     }
 
@@ -252,22 +332,39 @@ int advise(const AdviseOptions& options) {
     context.facts = workload ? &facts : nullptr;
     if (!options.stats_file.empty()) {
         context.options.table_rows = load_table_stats(options.stats_file);
+    } else if (options.live.stats_from_dsn) {
+        context.options.table_rows =
+            read_live("--stats-from-dsn", [&] { return parsers::live::read_table_rows(*live); });
     }
     context.options.min_rows = options.min_rows;
     context.options.n_plus_one_min = options.workload.repeat_threshold;
     context.options.models = std::move(models);
     context.notes = &notes;
+    if (options.live.index_usage_from_dsn) {
+        context.options.index_usage = read_live("--index-usage-from-dsn", [&] {
+            return parsers::live::read_index_usage(*live, parsers::live::live_source_name(*live));
+        });
+    }
     for (const auto& table : options.excluded_tables) {
         context.options.excluded_tables.insert(qualify(table, catalog));
     }
     const TemplateSet templates(options.templates_dir);
     std::vector<Finding> findings = run_rules(context, disabled);
+    bool nothing_verified = false;
     if (options.verify) {
-        VerifyOutcome verified = verify_with_sqlite_planner(std::move(findings), catalog,
-                                                            workload ? &*workload : nullptr,
-                                                            VerifyOptions{options.keep_unverified});
+        VerifyOutcome verified =
+            sqlite ? verify_with_sqlite_planner(std::move(findings), catalog,
+                                                workload ? &*workload : nullptr,
+                                                VerifyOptions{options.keep_unverified})
+                   : verify_with_postgres_planner(
+                         std::move(findings), catalog, workload ? &*workload : nullptr,
+                         workload ? &facts : nullptr, *live, *pg_server, pg_verify);
         findings = std::move(verified.findings);
         notes.insert(notes.end(), verified.notes.begin(), verified.notes.end());
+        nothing_verified = !sqlite && verified.proposals > 0 && verified.planned == 0;
+        // A proposal that took the planner's column order has a new fix without its model
+        // snippet: written again for it (the others keep theirs).
+        attach_model_snippets(findings, catalog, context.options.models);
     }
     if (!options.baseline.empty()) {
         const auto known = baseline_keys(options.baseline);
@@ -278,8 +375,12 @@ int advise(const AdviseOptions& options) {
         std::cerr << "schema-advisor: note: " << note << "\n";
     }
     const ReportSummary summary = workload ? summarize(catalog, *workload) : summarize(catalog);
-    const RenderedMigrations migrations =
-        render_migrations(findings, catalog, options, templates, workload ? &*workload : nullptr);
+    const std::vector<std::string> schema_inputs =
+        options.live.schema_from_dsn
+            ? std::vector<std::string>{parsers::live::live_source_name(*live)}
+            : options.schema_files;
+    const RenderedMigrations migrations = render_migrations(
+        findings, catalog, options, templates, workload ? &*workload : nullptr, schema_inputs);
     const std::string report =
         render_report(findings, summary, options.format, templates, migrations.fix_locations);
     if (options.output.empty()) {
@@ -292,6 +393,11 @@ int advise(const AdviseOptions& options) {
         std::cerr << "schema-advisor: wrote " << file.path << "\n";
     }
     if (damaged_log) {
+        return exit_usage;
+    }
+    if (nothing_verified) {
+        std::cerr << "schema-advisor: --verify: PostgreSQL could plan none of the proposals' "
+                     "queries (see the notes above); nothing is verified\n";
         return exit_usage;
     }
     if (fail_on) {
@@ -365,8 +471,8 @@ void add_advise_command(CLI::App& app, Action& action) {
                         "JSON file naming the SQLAlchemy class, attributes and relationships of "
                         "tables whose names differ from the conventions (docs/rules.md)");
     command->add_flag("--verify", options->verify,
-                      "SQLite schemas: keep only index proposals SQLite's planner uses (EXPLAIN "
-                      "QUERY PLAN before and after the index; see docs/sqlite.md)");
+                      "Keep only index proposals the planner uses: SQLite's (EXPLAIN QUERY PLAN), "
+                      "or with --dsn PostgreSQL's (EXPLAIN with HypoPG); see docs/verify.md");
     command
         ->add_flag("--keep-unverified", options->keep_unverified,
                    "With --verify: keep the proposals the planner ignores, with a note")
@@ -381,6 +487,8 @@ void add_advise_command(CLI::App& app, Action& action) {
                    "With --emit-sql: one up/down pair per index, for runners that send a file as "
                    "one query (golang-migrate, dbmate, psql -c)")
         ->needs("--emit-sql");
+    add_dsn_options(*command, options->live);
+    add_live_input_options(*command, options->live);
     command->callback([options, &action] { action = [options] { return advise(*options); }; });
 }
 

@@ -1,6 +1,8 @@
 // `schema-advisor workload LOG... [--format text|json] [--log-format ...] [--top N]`: reads query
-// logs into query shapes and prints them, busiest first.
+// logs into query shapes and prints them, busiest first. `workload --dsn URL --log-from-pgss`:
+// the shapes of a live database's pg_stat_statements.
 #include "advisor/cli/commands.hpp"
+#include "advisor/cli/live_options.hpp"
 #include "advisor/cli/log_options.hpp"
 #include "advisor/errors.hpp"
 #include "advisor/render/workload_render.hpp"
@@ -19,6 +21,7 @@ namespace {
 
 struct WorkloadCommandOptions {
     std::vector<std::string> files;
+    LiveOptions live; // --dsn --log-from-pgss
     std::string format = "text";
     std::string log_format = "auto";
     std::string log_line_prefix;
@@ -81,9 +84,20 @@ int run_workload(const WorkloadCommandOptions& options) {
     read_options.log.max_line_bytes = options.max_line_bytes;
     read_options.workload = options.workload;
     Workload workload;
+    if (options.live.log_from_pgss != options.live.dsn_given()) {
+        throw UsageError("--log-from-pgss and --dsn URL go together");
+    }
+    if (options.files.empty() && !options.live.log_from_pgss) {
+        throw UsageError("workload needs log files or --dsn URL --log-from-pgss");
+    }
+    std::vector<std::unique_ptr<parsers::logs::LogReader>> live_logs;
+    if (options.live.log_from_pgss) {
+        live_logs.push_back(open_pgss_log(*open_live_session(options.live), read_options.log));
+    }
     {
         ProgressLine progress(options.files);
-        workload = read_workload(options.files, read_options, progress.callback());
+        workload =
+            read_workload(options.files, std::move(live_logs), read_options, progress.callback());
     }
     const bool damaged = report_workload_sources(workload);
     if (options.format == "json") {
@@ -154,7 +168,7 @@ void add_workload_command(CLI::App& app, Action& action) {
     auto options = std::make_shared<WorkloadCommandOptions>();
     CLI::App* command = app.add_subcommand(
         "workload", "Read query logs into query shapes (calls, time, examples), busiest first");
-    command->add_option("files", options->files, "Log files (.gz is read as it is)")->required();
+    command->add_option("files", options->files, "Log files (.gz is read as it is)");
     command->add_option("--format", options->format, "Output format")
         ->check(CLI::IsMember({"text", "json"}))
         ->capture_default_str();
@@ -177,6 +191,9 @@ void add_workload_command(CLI::App& app, Action& action) {
                      "Skip (with a warning) any statement, log line or entry longer than this")
         ->capture_default_str();
     add_session_options(*command, options->workload);
+    add_dsn_options(*command, options->live);
+    command->add_flag("--log-from-pgss", options->live.log_from_pgss,
+                      "Read the --dsn database's pg_stat_statements (with or without log files)");
     command->callback(
         [options, &action] { action = [options] { return run_workload(*options); }; });
 }

@@ -1,5 +1,7 @@
 #include "advisor/render/findings_render.hpp"
 
+#include <cmath>
+#include <cstdio>
 #include <sstream>
 
 namespace advisor {
@@ -32,30 +34,18 @@ std::string upper(std::string text) {
     return text;
 }
 
-nlohmann::ordered_json verification_json(const PlannerVerification& verification) {
-    nlohmann::ordered_json plans = nlohmann::ordered_json::array();
-    for (const auto& check : verification.plans) {
-        nlohmann::ordered_json plan = {
-            {"source", check.source},
-            {"fingerprint", check.fingerprint.empty() ? nlohmann::ordered_json(nullptr)
-                                                      : nlohmann::ordered_json(check.fingerprint)},
-            {"query", check.query},
-            {"before", check.before},
-            {"after", check.after},
-            {"uses_index", check.uses_index}};
-        if (!check.error.empty()) {
-            plan["error"] = check.error;
-        }
-        plans.push_back(std::move(plan));
+// Planner costs to the cent: sums of many products stay byte-identical from run to run.
+nlohmann::ordered_json cost_json(const std::optional<double>& cost) {
+    if (!cost) {
+        return nullptr;
     }
-    nlohmann::ordered_json json = {{"engine", verification.engine},
-                                   {"index", verification.index},
-                                   {"verified", verification.verified},
-                                   {"plans", plans}};
-    if (!verification.error.empty()) {
-        json["error"] = verification.error;
-    }
-    return json;
+    return std::round(*cost * 100.0) / 100.0;
+}
+
+std::string cost_text(double cost) {
+    char buffer[48];
+    std::snprintf(buffer, sizeof buffer, "%.1f", cost);
+    return buffer;
 }
 
 std::string plan_text(const std::vector<std::string>& lines) {
@@ -66,7 +56,106 @@ std::string plan_text(const std::vector<std::string>& lines) {
     return text.empty() ? "(no plan)" : text;
 }
 
+// A planner's verdict under a finding (advise --verify).
+void verification_text(std::ostringstream& out, const PlannerVerification& verification) {
+    std::size_t using_index = 0;
+    for (const auto& check : verification.plans) {
+        using_index += check.uses_index ? 1 : 0;
+    }
+    if (!verification.verifiable) {
+        out << "  not verifiable with " << verification.engine << ": " << verification.error
+            << "\n";
+        return;
+    }
+    out << "  " << (verification.verified ? "verified" : "not verified") << ": "
+        << verification.engine << "'s planner uses " << verification.index << " for " << using_index
+        << " of " << verification.plans.size() << " queries";
+    if (verification.workload_cost_before && verification.workload_cost_after) {
+        out << "; calls-weighted cost " << cost_text(*verification.workload_cost_before) << " -> "
+            << cost_text(*verification.workload_cost_after);
+    }
+    out << "\n";
+    if (!verification.error.empty()) {
+        out << "    " << verification.error << "\n";
+    }
+    for (const auto& check : verification.plans) {
+        out << "    "
+            << (check.source == "log" ? "query " + check.fingerprint
+                                      : std::string("foreign key check"));
+        if (check.calls > 0) {
+            out << " (" << check.calls << (check.calls == 1 ? " call" : " calls")
+                << (check.generic_plan ? ", generic plan" : "") << ")";
+        }
+        out << ":";
+        if (!check.error.empty() && (check.calls == 0 || check.before.empty())) {
+            out << " " << check.error << "\n";
+            continue;
+        }
+        if (check.calls == 0) { // SQLite: its detail lines on one line
+            out << "\n      before: " << plan_text(check.before)
+                << "\n      after:  " << plan_text(check.after) << "\n";
+            continue;
+        }
+        // PostgreSQL: a plan node per line, as EXPLAIN prints them.
+        for (const auto* side : {&check.before, &check.after}) {
+            const bool before = side == &check.before;
+            const auto& cost = before ? check.cost_before : check.cost_after;
+            out << "\n      " << (before ? "before" : "after");
+            if (cost) {
+                out << " (cost " << cost_text(*cost) << ")";
+            }
+            out << ":";
+            for (const auto& line : *side) {
+                out << "\n        " << line;
+            }
+        }
+        out << "\n";
+        if (!check.error.empty()) {
+            out << "      " << check.error << "\n";
+        }
+    }
+}
+
 } // namespace
+
+nlohmann::ordered_json verification_to_json(const PlannerVerification& verification) {
+    nlohmann::ordered_json plans = nlohmann::ordered_json::array();
+    for (const auto& check : verification.plans) {
+        nlohmann::ordered_json plan = {
+            {"source", check.source},
+            {"fingerprint", check.fingerprint.empty() ? nlohmann::ordered_json(nullptr)
+                                                      : nlohmann::ordered_json(check.fingerprint)},
+            {"query", check.query},
+            {"before", check.before},
+            {"after", check.after},
+            {"uses_index", check.uses_index}};
+        if (check.calls > 0) { // PostgreSQL's plans (advisor/pg_verify.hpp)
+            plan["cost_before"] = cost_json(check.cost_before);
+            plan["cost_after"] = cost_json(check.cost_after);
+            plan["calls"] = check.calls;
+            plan["generic_plan"] = check.generic_plan;
+        }
+        if (!check.error.empty()) {
+            plan["error"] = check.error;
+        }
+        plans.push_back(std::move(plan));
+    }
+    nlohmann::ordered_json json = {{"engine", verification.engine},
+                                   {"index", verification.index},
+                                   {"verified", verification.verified}};
+    if (!verification.verifiable) {
+        json["verifiable"] = false;
+    }
+    json["plans"] = plans;
+    if (verification.workload_cost_before || verification.workload_cost_after) {
+        json["workload_cost_before"] = cost_json(verification.workload_cost_before);
+        json["workload_cost_after"] = cost_json(verification.workload_cost_after);
+    }
+    if (!verification.error.empty()) {
+        json["error"] = verification.error;
+    }
+    return json;
+}
 
 ReportSummary summarize(const Catalog& catalog) {
     ReportSummary summary;
@@ -96,7 +185,7 @@ nlohmann::ordered_json finding_to_json(const Finding& finding) {
         evidence["details"] = finding.details;
     }
     if (finding.verification) {
-        evidence["verification"] = verification_json(*finding.verification);
+        evidence["verification"] = verification_to_json(*finding.verification);
     }
     nlohmann::ordered_json fix = nlohmann::ordered_json::object();
     if (finding.fix.create_index) {
@@ -159,29 +248,7 @@ std::string findings_to_text(const std::vector<Finding>& findings, const ReportS
                 << "\n";
         }
         if (finding.verification) {
-            const PlannerVerification& verification = *finding.verification;
-            std::size_t using_index = 0;
-            for (const auto& check : verification.plans) {
-                using_index += check.uses_index ? 1 : 0;
-            }
-            out << "  " << (verification.verified ? "verified" : "not verified") << ": "
-                << verification.engine << "'s planner uses " << verification.index << " for "
-                << using_index << " of " << verification.plans.size() << " queries\n";
-            if (!verification.error.empty()) {
-                out << "    " << verification.error << "\n";
-            }
-            for (const auto& check : verification.plans) {
-                out << "    "
-                    << (check.source == "log" ? "query " + check.fingerprint
-                                              : std::string("foreign key check"))
-                    << ":";
-                if (!check.error.empty()) {
-                    out << " " << check.error << "\n";
-                    continue;
-                }
-                out << "\n      before: " << plan_text(check.before)
-                    << "\n      after:  " << plan_text(check.after) << "\n";
-            }
+            verification_text(out, *finding.verification);
         }
         if (!finding.fix.note.empty()) {
             out << "  note: " << finding.fix.note << "\n";

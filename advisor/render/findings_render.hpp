@@ -24,6 +24,8 @@ ReportSummary summarize(const Catalog& catalog);
 ReportSummary summarize(const Catalog& catalog, const Workload& workload);
 
 nlohmann::ordered_json finding_to_json(const Finding& finding);
+// evidence.verification: a planner's verdict on a finding's index (advise --verify).
+nlohmann::ordered_json verification_to_json(const PlannerVerification& verification);
 nlohmann::ordered_json findings_to_json(const std::vector<Finding>& findings,
                                         const ReportSummary& summary);
 std::string findings_to_text(const std::vector<Finding>& findings, const ReportSummary& summary);

@@ -1,6 +1,7 @@
 #include "advisor/render/report_render.hpp"
 
 #include "advisor/render/ci_render.hpp"
+#include "advisor/render/findings_render.hpp"
 #include "advisor/rules/rule.hpp"
 
 #include <cstdio>
@@ -52,16 +53,28 @@ std::string fix_summary(const Finding& finding) {
     return "see below";
 }
 
-// A plan in a table cell: each EXPLAIN QUERY PLAN line as code.
-std::string plan_cell(const std::vector<std::string>& lines) {
+// A plan in a table cell: each EXPLAIN QUERY PLAN line (SQLite) or plan node (PostgreSQL) as
+// code, after PostgreSQL's Total Cost.
+std::string plan_cell(const std::vector<std::string>& lines, const std::optional<double>& cost) {
     std::string text;
+    if (cost) {
+        char buffer[48];
+        std::snprintf(buffer, sizeof buffer, "cost %.1f", *cost);
+        text = buffer;
+    }
     for (const auto& line : lines) {
         text += (text.empty() ? "" : "<br>") + ("`" + line + "`");
     }
     return table_cell(text.empty() ? "—" : text);
 }
 
-// What SQLite's planner said about a finding's index (advise --verify), or null.
+std::string cost_text(double cost) {
+    char buffer[48];
+    std::snprintf(buffer, sizeof buffer, "%.1f", cost);
+    return buffer;
+}
+
+// What a planner said about a finding's index (advise --verify), or null.
 nlohmann::json verification_data(const Finding& finding) {
     if (!finding.verification) {
         return nullptr;
@@ -71,19 +84,34 @@ nlohmann::json verification_data(const Finding& finding) {
     std::size_t using_index = 0;
     for (const auto& check : verification.plans) {
         using_index += check.uses_index ? 1 : 0;
-        const std::string label = check.source == "log" ? "query `" + check.fingerprint + "`"
-                                                        : std::string("foreign key check");
-        plans.push_back(
-            {{"label", label},
-             {"before", check.error.empty() ? plan_cell(check.before) : table_cell(check.error)},
-             {"after", check.error.empty() ? plan_cell(check.after) : "—"},
-             {"uses_index", check.uses_index ? "yes" : "no"}});
+        std::string label = check.source == "log" ? "query `" + check.fingerprint + "`"
+                                                  : std::string("foreign key check");
+        if (check.calls > 0) {
+            label += " (" + std::to_string(check.calls) + (check.calls == 1 ? " call" : " calls") +
+                     (check.generic_plan ? ", generic plan" : "") + ")";
+        }
+        const bool planned = check.error.empty() || (check.calls > 0 && !check.before.empty());
+        plans.push_back({{"label", label},
+                         {"before", planned ? plan_cell(check.before, check.cost_before)
+                                            : table_cell(check.error)},
+                         {"after", !planned              ? "—"
+                                   : check.error.empty() ? plan_cell(check.after, check.cost_after)
+                                                         : table_cell(check.error)},
+                         {"uses_index", check.uses_index ? "yes" : "no"}});
     }
-    return {{"verdict", verification.verified ? "Verified" : "Not verified"},
+    nlohmann::json workload_cost = nullptr;
+    if (verification.workload_cost_before && verification.workload_cost_after) {
+        workload_cost = {{"before", cost_text(*verification.workload_cost_before)},
+                         {"after", cost_text(*verification.workload_cost_after)}};
+    }
+    return {{"verdict", verification.verified     ? "Verified"
+                        : verification.verifiable ? "Not verified"
+                                                  : "Not verifiable"},
             {"engine", verification.engine},
             {"index", verification.index},
             {"using_index", using_index},
             {"query_count", verification.plans.size()},
+            {"workload_cost", workload_cost},
             {"error", verification.error.empty() ? nlohmann::json(nullptr)
                                                  : nlohmann::json(verification.error)},
             {"plans", plans}};
@@ -180,6 +208,11 @@ const char* sarif_level(Severity severity) {
 }
 
 std::string artifact_uri(const std::string& path) {
+    // A schema read live (--schema-from-dsn) is named by its URI, postgresql://host:port/db: a
+    // URI already, which path normalization would break ("//" is one separator in a path).
+    if (path.find("://") != std::string::npos) {
+        return path;
+    }
     // Relative paths stay relative (code scanning resolves them from the repository root).
     std::string uri = std::filesystem::path(path).lexically_normal().generic_string();
     return uri.empty() ? "schema.sql" : uri;
@@ -249,6 +282,14 @@ std::string render_sarif(const std::vector<Finding>& findings, const TemplateSet
              {"fix", fix == nullptr
                          ? nlohmann::json(nullptr)
                          : nlohmann::json({{"uri", artifact_uri(fix->file)}, {"line", fix->line}})},
+             // A planner's verdict (advise --verify) as the result's property bag
+             // (SARIF 2.1.0, 3.8): JSON text the template writes unescaped.
+             {"verification",
+              finding.verification
+                  ? nlohmann::json(
+                        verification_to_json(*finding.verification)
+                            .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+                  : nlohmann::json(nullptr)},
              {"comma", i + 1 < findings.size() ? "," : ""}});
     }
     return templates.render(

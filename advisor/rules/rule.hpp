@@ -6,6 +6,7 @@
 #include "advisor/catalog.hpp"
 #include "advisor/finding.hpp"
 #include "advisor/model_names.hpp"
+#include "parsers/live/index_usage.hpp"
 #include "parsers/query_facts.hpp"
 
 #include <cstdint>
@@ -30,6 +31,9 @@ struct RuleOptions {
     std::uint32_t n_plus_one_min = 5;
     ModelNames models; // SQLAlchemy class and attribute names for fix snippets (--models)
     std::size_t unused_index_min_statements = 1000;
+    // idx_scan per index from a live server (--index-usage-from-dsn): unused-index then judges
+    // by what the server counted, not by the log alone.
+    std::optional<parsers::live::IndexUsage> index_usage;
 };
 
 struct AnalysisContext {

@@ -4,12 +4,19 @@
 // finding says to confirm with pg_stat_user_indexes.idx_scan before dropping. Indexes backing
 // constraints, attached to a partitioned parent, or the only index serving a foreign key (the
 // constraint check on parent deletes uses it) are never reported.
+//
+// With the server's own counts (--index-usage-from-dsn: pg_stat_user_indexes.idx_scan since
+// pg_stat_database.stats_reset) the counts decide instead: an index the server scanned is never
+// reported, whatever the log says, and one it never scanned is, with the age of the counts in
+// the message, log or no log. An index the counts do not list (a partitioned parent's, or one
+// the live database lacks) is not judged.
 #include "advisor/index_matching.hpp"
 #include "advisor/index_usage.hpp"
 #include "advisor/rules/rule.hpp"
 #include "advisor/sql_text.hpp"
 #include "advisor/workload.hpp"
 
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -44,6 +51,9 @@ public:
     }
 
     std::vector<Finding> run(const AnalysisContext& context) const override {
+        if (context.options.index_usage) {
+            return run_with_counts(context, *context.options.index_usage);
+        }
         if (context.workload == nullptr || context.facts == nullptr) {
             return {};
         }
@@ -89,23 +99,63 @@ public:
         }
         std::vector<Finding> findings;
         for (const auto& index : context.catalog.indexes) {
-            const Table* table = context.catalog.find_table(index.table);
-            if (table == nullptr || index.constraint != ConstraintKind::none || !index.valid ||
-                !index.parent_index.empty() || used.count(index.qualified_name()) > 0 ||
+            if (exempt(context.catalog, index) || used.count(index.qualified_name()) > 0 ||
                 shapes_per_table.count(index.table) == 0 ||
-                !match_index(index, ScanAccess{}).understood ||
-                only_index_for_a_foreign_key(context.catalog, *table, index)) {
+                !match_index(index, ScanAccess{}).understood) {
                 continue;
             }
-            findings.push_back(finding_for(workload, *table, index, shapes_per_table[index.table],
+            findings.push_back(finding_for(workload, *context.catalog.find_table(index.table),
+                                           index, shapes_per_table[index.table],
                                            context.catalog.dialect));
         }
         return findings;
     }
 
 private:
-    Finding finding_for(const Workload& workload, const Table& table, const Index& index,
-                        std::size_t shapes_on_table, const std::string& dialect) const {
+    // Indexes never reported: those backing a constraint, invalid ones, a partition's index
+    // attached to its parent's, and the only index a foreign key's checks can use.
+    static bool exempt(const Catalog& catalog, const Index& index) {
+        const Table* table = catalog.find_table(index.table);
+        return table == nullptr || index.constraint != ConstraintKind::none || !index.valid ||
+               !index.parent_index.empty() || only_index_for_a_foreign_key(catalog, *table, index);
+    }
+
+    std::vector<Finding> run_with_counts(const AnalysisContext& context,
+                                         const parsers::live::IndexUsage& usage) const {
+        std::vector<Finding> findings;
+        const std::string age = counts_age(usage);
+        for (const auto& index : context.catalog.indexes) {
+            const auto counted = usage.scans.find(index.qualified_name());
+            if (counted == usage.scans.end() || counted->second > 0 ||
+                exempt(context.catalog, index)) {
+                continue;
+            }
+            Finding finding = drop_finding(*context.catalog.find_table(index.table), index,
+                                           context.catalog.dialect);
+            finding.message = usage.source + " counts no scan of index " + index.name + " on " +
+                              index.table + " " + age +
+                              ", yet every write to the table maintains it.";
+            if (usage.stats_age_days && *usage.stats_age_days < 7) {
+                finding.message += " The counts are under a week old: a weekly or monthly job may "
+                                   "still need it; confirm over a longer period before dropping.";
+            }
+            findings.push_back(std::move(finding));
+        }
+        return findings;
+    }
+
+    static std::string counts_age(const parsers::live::IndexUsage& usage) {
+        if (usage.stats_reset.empty() || !usage.stats_age_days) {
+            return "since its statistics were last reset (pg_stat_database.stats_reset is null: "
+                   "never reset, so since the cluster's statistics began)";
+        }
+        char days[32];
+        std::snprintf(days, sizeof days, "%.1f", *usage.stats_age_days);
+        return "since its statistics were reset at " + usage.stats_reset + " (" + days +
+               " days ago)";
+    }
+
+    Finding drop_finding(const Table& table, const Index& index, const std::string& dialect) const {
         Finding finding;
         finding.rule = std::string(id());
         finding.severity = default_severity();
@@ -113,19 +163,26 @@ private:
         finding.columns = index.key_texts();
         finding.index = index.name;
         finding.location = index.declared_at;
-        finding.message = "None of the " + std::to_string(shapes_on_table) + " query shapes on " +
-                          index.table + " in the log (" + std::to_string(workload.statements) +
-                          " statements) could use index " + index.name +
-                          "; every write to the table maintains it. A log covers only the "
-                          "traffic it captured: confirm with pg_stat_user_indexes.idx_scan on "
-                          "production before dropping it.";
         finding.fix.drop_index = spec_of(index);
+        // DROP INDEX CONCURRENTLY is not supported on a partitioned table's index.
         const bool partitioned = table.kind == TableKind::partitioned_table;
         finding.fix.sql_up = partitioned
                                  ? "DROP INDEX IF EXISTS " + quote_identifier(index.schema) + "." +
                                        quote_identifier(index.name) + ";"
                                  : drop_index_sql(index.schema, index.name, dialect);
         finding.fix.sql_down = create_index_sql(spec_of(index), dialect);
+        return finding;
+    }
+
+    Finding finding_for(const Workload& workload, const Table& table, const Index& index,
+                        std::size_t shapes_on_table, const std::string& dialect) const {
+        Finding finding = drop_finding(table, index, dialect);
+        finding.message = "None of the " + std::to_string(shapes_on_table) + " query shapes on " +
+                          index.table + " in the log (" + std::to_string(workload.statements) +
+                          " statements) could use index " + index.name +
+                          "; every write to the table maintains it. A log covers only the "
+                          "traffic it captured: confirm with pg_stat_user_indexes.idx_scan on "
+                          "production before dropping it.";
         return finding;
     }
 };

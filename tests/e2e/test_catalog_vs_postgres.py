@@ -10,6 +10,8 @@ pg_constraint, pg_attribute, pg_namespace and pg_am and compares them with the t
 - indexes on those relations: name, table, key columns, method, unique, partial or not; also which
   constraint backs it and the INCLUDE columns, both part of the design.md contract;
 - foreign keys: name, table, columns, referenced table and columns;
+- and `schema --dsn` of the restored database (the catalog read from the server, issue 14) gives
+  byte for byte the JSON `schema` gives on `pg_dump -s` of it;
 - json/jsonb columns of tables (r and p), a domain counting as its base type (domains over domains
   followed to the end); an array of jsonb is not a json column, in PostgreSQL's type system or ours.
 
@@ -520,6 +522,26 @@ def prepare_file(path: str, workdir: str, blank: set[str]) -> tuple[str, list[st
     return out, changed
 
 
+def live_catalog_mismatch(pg: PgCluster, db: str, advisor: str, workdir: str) -> str | None:
+    """`schema --dsn` of the restored database against `schema` of its `pg_dump -s` (issue 14:
+    the live catalog reader writes the DDL pg_dump writes): the JSON must be byte-identical."""
+    dumped = os.path.join(workdir, db + ".pg_dump.sql")
+    with open(dumped, "w") as out:
+        subprocess.run([os.path.join(pg.bindir, "pg_dump"), "-s", "-h", pg.socketdir, "-p",
+                        str(pg.port), "-U", pg.superuser, db], stdout=out, env=pg.env, check=True,
+                       timeout=300)
+    from_dump = subprocess.run([advisor, "schema", "--format", "json", dumped],
+                               capture_output=True, text=True, timeout=120)
+    live = subprocess.run([advisor, "schema", "--format", "json", "--dsn", pg.url(db)],
+                          capture_output=True, text=True, timeout=120)
+    os.remove(dumped)
+    if live.returncode != 0:
+        return f"schema --dsn failed ({live.returncode}): {live.stderr.strip()[-300:]}"
+    if live.stdout != from_dump.stdout:
+        return "schema --dsn differs from schema of pg_dump -s of the same database"
+    return None
+
+
 def run_dump(dump: Dump, pg: PgCluster, pg_schema: str, advisor: str, workdir: str,
              blank: set[str]) -> DumpResult:
     result = DumpResult(dump)
@@ -552,6 +574,9 @@ def run_dump(dump: Dump, pg: PgCluster, pg_schema: str, advisor: str, workdir: s
             result.notes.append(f"restore errors: {n_errors}, the corpus README says "
                                 f"{dump.expected_errors} (PostgreSQL 15.20)")
         compare(ours, theirs, Explainer(result.restore_errors, theirs["relations"]), result)
+    live = live_catalog_mismatch(pg, db, advisor, workdir)
+    if live:
+        result.mismatches.append(live)
     pg.execute(f'DROP DATABASE "{db}"')  # keep the cluster's disk use flat
     result.seconds = time.monotonic() - start
     return result

@@ -10,7 +10,8 @@
    users.display_name) is dropped with a note on stderr, and kept, marked unverified, with
    --keep-unverified.
 4. The SQLite syntax libpg_query rejects (INSERT OR REPLACE) is reported with file and line.
-5. --verify on a PostgreSQL schema is a usage error (exit 2) that says why.
+5. --verify on a PostgreSQL schema without --dsn is a usage error (exit 2) that says why; --dsn
+   on a SQLite schema too.
 
 Usage (CTest): test_sqlite_sample.py SCHEMA_ADVISOR SOURCE_DIR SHARED_DIR
 """
@@ -190,13 +191,18 @@ try:
     check(f"{log}:{upsert_lines[0]}: warning: SQLite syntax the PostgreSQL parser does not accept: "
           "INSERT OR REPLACE" in err, "the warning is on stderr with file and line")
 
-    # 5. --verify needs a SQLite schema.
+    # 5. --verify on PostgreSQL needs a live database (docs/verify.md); --dsn is PostgreSQL's.
     pg_schema = os.path.join(work, "pg.sql")
     with open(pg_schema, "w") as f:
         f.write("CREATE TABLE public.t (id bigint PRIMARY KEY, a int);\n")
     code, out, err = run(["advise", "--schema", pg_schema, "--verify"])
-    check(code == 2 and "--verify asks SQLite's planner" in err and "applies to SQLite schemas only" in err,
-          f"--verify on PostgreSQL: exit 2 with a reason ({code}: {err.strip()})")
+    check(code == 2 and "--verify on a PostgreSQL schema asks PostgreSQL's planner" in err
+          and "--dsn URL" in err,
+          f"--verify on PostgreSQL without --dsn: exit 2 with a reason ({code}: {err.strip()})")
+    code, out, err = run(["advise", "--schema", db, "--verify", "--dsn", "postgresql://127.0.0.1:1/x",
+                          "--verify-timeout", "1"])
+    check(code == 2 and "--dsn" in err and "SQLite" in err,
+          f"--dsn on a SQLite schema: exit 2 with a reason ({code}: {err.strip()})")
     code, out, err = run(["advise", "--schema", db, "--keep-unverified"])
     check(code == 2 and "--verify" in err, f"--keep-unverified without --verify is a usage error ({code})")
 finally:

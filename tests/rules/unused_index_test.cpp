@@ -51,3 +51,54 @@ TEST_CASE("with fewer than 1000 logged statements the rule says so and reports n
     REQUIRE(notes.size() == 1);
     CHECK(notes[0].find("999 statements") != std::string::npos);
 }
+
+namespace {
+
+advisor::RuleOptions with_counts(std::map<std::string, std::uint64_t> scans, double age_days) {
+    advisor::RuleOptions options;
+    parsers::live::IndexUsage usage;
+    usage.scans = std::move(scans);
+    usage.stats_reset = "2026-01-01 00:00:00+00";
+    usage.stats_age_days = age_days;
+    usage.source = "pg_stat_user_indexes of postgresql://db:5432/shop";
+    options.index_usage = usage;
+    return options;
+}
+
+} // namespace
+
+TEST_CASE("with the server's counts, an index never scanned is reported with the counts' age, "
+          "one scanned is not, whatever the log says") {
+    const auto found =
+        run_with_log("unused-index", catalog_from(schema),
+                     workload_of({{"SELECT * FROM items WHERE sku = $1", 10, 10}}), nullptr,
+                     with_counts({{"public.items_sku", 0},
+                                  {"public.items_created", 42},
+                                  {"public.other_code", 0},
+                                  {"public.items_parent", 0},
+                                  {"public.items_pkey", 0}},
+                                 30));
+    std::vector<std::string> reported;
+    for (const auto& finding : found) {
+        reported.push_back(finding.index);
+    }
+    // items_sku: the log uses it, the server never did; items_created: scanned 42 times;
+    // other_code: a table the log never reads, never scanned; the foreign key's only index and
+    // the primary key's are never reported.
+    CHECK(reported == std::vector<std::string>{"items_sku", "other_code"});
+    REQUIRE_FALSE(found.empty());
+    CHECK(found[0].message.find("counts no scan of index items_sku") != std::string::npos);
+    CHECK(found[0].message.find("2026-01-01 00:00:00+00 (30.0 days ago)") != std::string::npos);
+    CHECK(found[0].message.find("under a week") == std::string::npos);
+    CHECK(found[0].fix.sql_up == "DROP INDEX CONCURRENTLY IF EXISTS public.items_sku;");
+}
+
+TEST_CASE("with counts under a week old the finding says to wait; an index without counts is "
+          "not judged") {
+    const auto found = run_with_log("unused-index", catalog_from(schema),
+                                    workload_of({{"SELECT * FROM items WHERE sku = $1", 1, 1}}),
+                                    nullptr, with_counts({{"public.items_created", 0}}, 2.5));
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].index == "items_created");
+    CHECK(found[0].message.find("under a week old") != std::string::npos);
+}
