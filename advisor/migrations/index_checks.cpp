@@ -10,7 +10,9 @@ namespace advisor {
 
 namespace {
 
-// `schema.name` as the messages and the DROP they suggest write it (quoted where needed).
+// `schema.name` quoted where needed: as the messages and the DROP they suggest write it, and as
+// to_regclass() reads it (quoted parts taken as they are, unquoted ones down-cased;
+// stringToQualifiedNameList() in PostgreSQL's regproc.c).
 std::string display_name(const std::string& schema, const std::string& name) {
     return quote_identifier(schema) + "." + quote_identifier(name);
 }
@@ -20,23 +22,21 @@ std::string drop_statement(const std::string& schema, const std::string& name, b
            display_name(schema, name) + ";";
 }
 
-// The index of that name in that schema, from pg_index joined to its pg_class row. Matching
-// nspname/relname as literals (not a regclass cast) keeps the text free of `::`, and a missing
-// index is simply no row.
-std::string index_rows(const std::string& schema, const std::string& name,
-                       const std::string& condition) {
-    return "SELECT FROM pg_index i\n"
-           "        JOIN pg_class c ON c.oid = i.indexrelid\n"
-           "        JOIN pg_namespace n ON n.oid = c.relnamespace\n"
-           "        WHERE n.nspname = " +
-           sql_literal(schema) + " AND c.relname = " + sql_literal(name) + condition;
+// The pg_index row of one index, found by to_regclass() (NULL, so no row, when the index or its
+// schema does not exist; no `::` cast in the text, which SQLAlchemy's text() would read).
+std::string index_row(const std::string& schema, const std::string& name,
+                      const std::string& condition) {
+    return "(SELECT FROM pg_index WHERE indexrelid = to_regclass(" +
+           sql_literal(display_name(schema, name)) + ")" + condition + ")";
 }
 
-// RAISE ... USING MESSAGE takes the text as it is (a RAISE format string would read `%`).
-std::string do_block(const std::string& test, const std::string& message, const std::string& hint) {
-    return "DO $check$\nBEGIN\n    IF " + test + " THEN\n        RAISE EXCEPTION USING\n" +
-           "            MESSAGE = " + sql_literal(message) +
-           ",\n            HINT = " + sql_literal(hint) + ";\n    END IF;\nEND\n$check$;";
+// A check of one index in four lines. RAISE ... USING MESSAGE takes the text as it is, where a
+// RAISE format string would read `%`.
+std::string one_index_check(const std::string& test, const std::string& message,
+                            const std::string& hint) {
+    return "DO $check$ BEGIN IF " + test +
+           " THEN\n    RAISE EXCEPTION USING MESSAGE = " + sql_literal(message) +
+           ",\n        HINT = " + sql_literal(hint) + ";\nEND IF; END $check$;";
 }
 
 bool word_byte(char c) {
@@ -76,35 +76,60 @@ std::string sql_literal(const std::string& text) {
     return literal + "'";
 }
 
-std::string invalid_index_check_sql(const std::string& schema, const std::string& name,
-                                    bool concurrently) {
-    const std::string shown = display_name(schema, name);
-    return do_block(
-        "EXISTS (\n        " + index_rows(schema, name, " AND NOT i.indisvalid") + "\n    )",
-        "index " + shown +
-            " exists but is INVALID (a failed or cancelled CREATE INDEX CONCURRENTLY left it; "
-            "it is maintained on every write and never used), and IF NOT EXISTS would skip it",
-        "Run " + drop_statement(schema, name, concurrently) + " then run this migration again.");
+std::string invalid_indexes_check_sql(const std::vector<CheckedIndex>& indexes) {
+    if (indexes.empty()) {
+        return ""; // VALUES needs a row; nothing to check
+    }
+    std::string rows;
+    for (const auto& index : indexes) {
+        rows += std::string(rows.empty() ? "" : ",\n") + "          (" +
+                sql_literal(display_name(index.schema, index.name)) + ")";
+    }
+    // relkind 'I' is a partitioned table's index, which DROP INDEX CONCURRENTLY refuses
+    // (PostgreSQL's DROP INDEX documentation).
+    return "DO $check$\n"
+           "DECLARE\n"
+           "    invalid_names text;\n"
+           "    drop_statements text;\n"
+           "BEGIN\n"
+           "    SELECT string_agg(planned.name, ', ' ORDER BY planned.name),\n"
+           "           string_agg('DROP INDEX ' || CASE c.relkind WHEN 'I' THEN '' ELSE "
+           "'CONCURRENTLY ' END\n"
+           "                      || 'IF EXISTS ' || planned.name || ';', ' ' ORDER BY "
+           "planned.name)\n"
+           "      INTO invalid_names, drop_statements\n"
+           "      FROM (VALUES\n" +
+           rows +
+           "\n      ) AS planned (name)\n"
+           "      JOIN pg_index i ON i.indexrelid = to_regclass(planned.name)\n"
+           "      JOIN pg_class c ON c.oid = i.indexrelid\n"
+           "     WHERE NOT i.indisvalid;\n"
+           "    IF invalid_names IS NOT NULL THEN\n"
+           "        RAISE EXCEPTION USING\n"
+           "            MESSAGE = 'INVALID indexes (a failed or cancelled CREATE INDEX "
+           "CONCURRENTLY left them, and IF NOT EXISTS would skip them): ' || invalid_names,\n"
+           "            HINT = 'Run ' || drop_statements || ' then run this migration again.';\n"
+           "    END IF;\n"
+           "END\n"
+           "$check$;";
 }
 
 std::string valid_index_check_sql(const std::string& schema, const std::string& name,
                                   bool concurrently) {
-    const std::string shown = display_name(schema, name);
-    return do_block(
-        "NOT EXISTS (\n        " + index_rows(schema, name, " AND i.indisvalid") + "\n    )",
-        "index " + shown + " is missing or INVALID after it was built",
+    return one_index_check(
+        "NOT EXISTS " + index_row(schema, name, " AND indisvalid"),
+        "index " + display_name(schema, name) + " is missing or INVALID after its build",
         "Run " + drop_statement(schema, name, concurrently) + " then run this migration again.");
 }
 
 std::string dropped_index_check_sql(const std::string& schema, const std::string& name,
                                     bool concurrently) {
-    const std::string shown = display_name(schema, name);
-    return do_block(
-        "EXISTS (\n        " + index_rows(schema, name, "") + "\n    )",
-        "index " + shown +
-            " still exists after DROP INDEX (a cancelled DROP INDEX CONCURRENTLY leaves it "
-            "INVALID)",
-        "Run " + drop_statement(schema, name, concurrently) + " again.");
+    const std::string why =
+        concurrently ? " (a cancelled DROP INDEX CONCURRENTLY leaves it INVALID)" : "";
+    return one_index_check("EXISTS " + index_row(schema, name, ""),
+                           "index " + display_name(schema, name) + " still exists after its drop" +
+                               why,
+                           "Run " + drop_statement(schema, name, concurrently) + " again.");
 }
 
 std::string text_clause_escaped(const std::string& sql) {

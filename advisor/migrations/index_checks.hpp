@@ -1,11 +1,13 @@
 // The SQL that makes a concurrent index build safe to rerun: PL/pgSQL `DO` blocks that stop a
-// migration when an index of the planned name is INVALID (before a build), when a build did not
-// leave a valid index (after it), or when a drop left the index behind; and the lock_timeout
-// value the session settings use. Plain SQL, no psql meta-commands, so that Squawk and every
-// runner read the same statements (docs/templates.md, "Session settings and validity checks").
+// migration when an index it builds exists INVALID (one check before any change), when a build
+// did not leave a valid index (after it), or when a drop left the index behind; and the
+// lock_timeout value the session settings use. Plain SQL, no psql meta-commands, so that Squawk and
+// every runner read the same statements (docs/templates.md, "Session settings and validity
+// checks").
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace advisor {
 
@@ -20,11 +22,18 @@ std::string checked_lock_timeout(const std::string& value);
 // An SQL string literal: single quotes, each `'` doubled (standard_conforming_strings is on).
 std::string sql_literal(const std::string& text);
 
-// The DO block run before CREATE INDEX CONCURRENTLY: raises, naming the index and the DROP INDEX
-// CONCURRENTLY to run, when an INVALID index of that name exists in `schema`.
-std::string invalid_index_check_sql(const std::string& schema, const std::string& name,
-                                    bool concurrently = true);
-// The DO block run after the build: raises unless a valid index of that name exists.
+// An index that a migration builds, as the check before any change names it.
+struct CheckedIndex {
+    std::string schema;
+    std::string name;
+};
+
+// The one DO block run before any change: finds every index of `indexes` that exists INVALID
+// (a failed or cancelled CREATE INDEX CONCURRENTLY left it, and IF NOT EXISTS would skip it) and
+// raises one error naming them all, with the DROP INDEX to run for each in its HINT. Empty for
+// no indexes.
+std::string invalid_indexes_check_sql(const std::vector<CheckedIndex>& indexes);
+// The DO block run after a build: raises unless a valid index of that name exists.
 std::string valid_index_check_sql(const std::string& schema, const std::string& name,
                                   bool concurrently = true);
 // The DO block run after DROP INDEX: raises when an index of that name still exists (a cancelled

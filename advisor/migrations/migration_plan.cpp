@@ -90,6 +90,38 @@ std::string python_text(std::string sql) {
     return python_string(text_clause_escaped(sql));
 }
 
+// The check statements of an Alembic revision, which are long: the text of python_text() as
+// adjacent Python literals, one per line of the statement, each after the first indented to
+// follow `op.execute(sa.text(` at the revision's 12-space indent. Double quotes when the text
+// holds `'` but no `"` (as Python's repr() chooses), so that SQL literals need no backslashes.
+std::string python_text_lines(std::string sql) {
+    if (!sql.empty() && sql.back() == ';') {
+        sql.pop_back();
+    }
+    const std::string escaped = text_clause_escaped(sql);
+    const bool double_quotes =
+        escaped.find('\'') != std::string::npos && escaped.find('"') == std::string::npos;
+    const auto literal = [&](const std::string& line) {
+        if (!double_quotes) {
+            return python_string(line);
+        }
+        std::string quoted = "\"";
+        for (const char c : line) {
+            quoted += c == '\\' ? "\\\\" : c == '\n' ? "\\n" : std::string(1, c);
+        }
+        return quoted + "\"";
+    };
+    const std::string continuation = "\n" + std::string(31, ' ');
+    std::string lines;
+    for (std::size_t begin = 0; begin < escaped.size();) {
+        const auto newline = escaped.find('\n', begin);
+        const auto end = newline == std::string::npos ? escaped.size() : newline + 1;
+        lines += (lines.empty() ? "" : continuation) + literal(escaped.substr(begin, end - begin));
+        begin = end;
+    }
+    return lines;
+}
+
 constexpr const char* partitioned_drop_note =
     "PostgreSQL cannot drop a partitioned index concurrently: this takes an ACCESS EXCLUSIVE lock "
     "on the table and its partitions while it runs.";
@@ -106,31 +138,36 @@ std::string squawk_exempt(const std::string& statement, const std::string& rule,
     return "-- " + why + "\n-- squawk-ignore " + rule + "\n" + statement;
 }
 
+// The statement's parse tree node when it parses as exactly one statement, else null.
+const parsers::pg::Node* single_statement(const parsers::pg::ParseOutcome& parsed) {
+    return !parsed.error && parsed.tree.size() == 1 ? parsed.tree.statement_node(0) : nullptr;
+}
+
+std::string index_stmt_schema(const PgQuery__IndexStmt* index) {
+    return index->relation != nullptr && index->relation->schemaname != nullptr &&
+                   *index->relation->schemaname != '\0'
+               ? index->relation->schemaname
+               : "public";
+}
+
 // The partitioned-table recipe, one step per statement (libpg_query's splitter and parser):
 // Alembic runs each on its own, since CREATE INDEX CONCURRENTLY refuses to run in the implicit
 // transaction PostgreSQL wraps around a multi-statement query string. Each concurrent build of a
-// partition's index gets the validity checks; the two statements that cannot be concurrent say
-// why, with the Squawk rule they are exempt from.
+// partition's index is followed by the validity check; the two statements that cannot be
+// concurrent say why, with the Squawk rule they are exempt from.
 nlohmann::json recipe_steps(const std::string& sql) {
     nlohmann::json steps = nlohmann::json::array();
     for (const auto& statement : parsers::pg::split_statements(sql)) {
-        nlohmann::json step = {{"check_before", nullptr}, {"check_after", nullptr}};
+        nlohmann::json step = {{"check_after", nullptr}};
         std::string text = statement;
         const auto parsed = parsers::pg::parse(statement);
-        const parsers::pg::Node* node =
-            !parsed.error && parsed.tree.size() == 1 ? parsed.tree.statement_node(0) : nullptr;
+        const parsers::pg::Node* node = single_statement(parsed);
         if (node != nullptr && node->node_case == PG_QUERY__NODE__NODE_INDEX_STMT) {
             const PgQuery__IndexStmt* index = node->index_stmt;
-            const std::string schema = index->relation != nullptr &&
-                                               index->relation->schemaname != nullptr &&
-                                               *index->relation->schemaname != '\0'
-                                           ? index->relation->schemaname
-                                           : "public";
             if (index->concurrent) {
-                const std::string before = invalid_index_check_sql(schema, index->idxname);
-                const std::string after = valid_index_check_sql(schema, index->idxname);
-                step["check_before"] = {{"sql", before}, {"python", python_text(before)}};
-                step["check_after"] = {{"sql", after}, {"python", python_text(after)}};
+                const std::string after =
+                    valid_index_check_sql(index_stmt_schema(index), index->idxname);
+                step["check_after"] = {{"sql", after}, {"python", python_text_lines(after)}};
             } else {
                 text = squawk_exempt(text, "require-concurrent-index-creation",
                                      "ON ONLY builds nothing: it records the parent index, left "
@@ -147,6 +184,38 @@ nlohmann::json recipe_steps(const std::string& sql) {
     return steps;
 }
 
+// The indexes that building `planned` makes: the index itself and, for a partitioned table's
+// recipe, each partition's index built concurrently.
+std::vector<CheckedIndex> indexes_built(const PlannedIndex& planned) {
+    std::vector<CheckedIndex> built{{schema_of(planned.index.table), planned.index.name}};
+    for (const auto& statement : parsers::pg::split_statements(planned.recipe_sql_up)) {
+        const auto parsed = parsers::pg::parse(statement);
+        const parsers::pg::Node* node = single_statement(parsed);
+        if (node != nullptr && node->node_case == PG_QUERY__NODE__NODE_INDEX_STMT &&
+            node->index_stmt->concurrent) {
+            built.push_back({index_stmt_schema(node->index_stmt), node->index_stmt->idxname});
+        }
+    }
+    return built;
+}
+
+// The check before any change of one direction (the indexes it builds), as SQL and as a Python
+// string for op.execute(sa.text(...)); null when nothing is built or not on PostgreSQL.
+nlohmann::json check_before(const std::vector<const PlannedIndex*>& builds,
+                            const std::string& dialect) {
+    if (dialect != "postgresql" || builds.empty()) {
+        return nullptr;
+    }
+    std::vector<CheckedIndex> indexes;
+    for (const auto* planned : builds) {
+        for (auto& index : indexes_built(*planned)) {
+            indexes.push_back(std::move(index));
+        }
+    }
+    const std::string sql = invalid_indexes_check_sql(indexes);
+    return {{"sql", sql}, {"python", python_text_lines(sql)}};
+}
+
 // The schema a bare table name resolves to, which revisions leave unqualified so that the same
 // revision runs on the application's other backend (SQLite has no `public`).
 bool default_schema(const std::string& schema, const std::string& dialect) {
@@ -154,7 +223,7 @@ bool default_schema(const std::string& schema, const std::string& dialect) {
 }
 
 nlohmann::json sql_and_python(const std::string& sql) {
-    return {{"sql", sql}, {"python", python_text(sql)}};
+    return {{"sql", sql}, {"python", python_text_lines(sql)}};
 }
 
 nlohmann::json index_data(const PlannedIndex& planned, const std::string& dialect) {
@@ -264,9 +333,6 @@ nlohmann::json index_data(const PlannedIndex& planned, const std::string& dialec
         {"create_python", python_text(create_sql)},
         {"drop_sql", drop_sql},
         {"drop_python", python_text(drop_sql)},
-        {"check_before_create",
-         postgresql ? sql_and_python(invalid_index_check_sql(schema, spec.name, concurrently))
-                    : no_check},
         {"check_after_create",
          postgresql ? sql_and_python(valid_index_check_sql(schema, spec.name, concurrently))
                     : no_check},
@@ -364,6 +430,15 @@ nlohmann::json migration_template_data(const MigrationPlan& plan) {
             model_changes.push_back({{"docstring_text", text}, {"text", planned.model_change}});
         }
     }
+    // What each direction builds: the up file the creates, the down file the dropped indexes.
+    std::vector<const PlannedIndex*> up_builds;
+    for (const auto& planned : plan.creates) {
+        up_builds.push_back(&planned);
+    }
+    std::vector<const PlannedIndex*> down_builds;
+    for (auto it = plan.drops.rbegin(); it != plan.drops.rend(); ++it) {
+        down_builds.push_back(&*it);
+    }
     nlohmann::json inputs = nlohmann::json::array();
     for (const auto& input : plan.inputs) {
         inputs.push_back({{"path", input}});
@@ -385,6 +460,8 @@ nlohmann::json migration_template_data(const MigrationPlan& plan) {
         {"has_model_changes", !model_changes.empty()},
         {"has_creates", !creates.empty()},
         {"has_drops", !drops.empty()},
+        {"check_before_up", check_before(up_builds, plan.dialect)},
+        {"check_before_down", check_before(down_builds, plan.dialect)},
         {"creates", creates},
         {"drops", drops},
         {"creates_reversed", created_reversed},

@@ -116,6 +116,11 @@ std::string file_label(const std::string& verb, const std::string& name) {
 std::vector<IndexStep> index_steps(const nlohmann::json& data) {
     std::vector<IndexStep> steps;
     const bool postgresql = data["dialect"]["postgresql"].get<bool>();
+    if (data["check_before_up"].is_object()) {
+        steps.push_back({"check_no_invalid_indexes",
+                         "check that no index these files build exists INVALID",
+                         data["check_before_up"]["sql"].get<std::string>(), "", true});
+    }
     for (const auto& item : data["creates"]) {
         const std::string name = item["name"].get<std::string>();
         if (item["recipe"].is_object()) {

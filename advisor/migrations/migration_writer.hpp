@@ -25,8 +25,9 @@ std::vector<OutputFile> render_sql_migration(const MigrationPlan& plan, const st
 
 // --emit-sql-per-index: for runners that send a whole file as one query string (golang-migrate,
 // dbmate, psql -c), where PostgreSQL runs several statements as one implicit transaction and
-// refuses CREATE INDEX CONCURRENTLY: one statement per file. Each index gets a pair that builds
-// (or drops) it and a pair after it whose up file is the validity check (docs/templates.md).
+// refuses CREATE INDEX CONCURRENTLY: one statement per file. A first pair checks that no index
+// the files build exists INVALID; then each index gets a pair that builds (or drops) it and a
+// pair after it whose up file is its validity check (docs/templates.md).
 std::vector<OutputFile> render_sql_migrations_per_index(const MigrationPlan& plan,
                                                         const std::string& dir,
                                                         const TemplateSet& templates);

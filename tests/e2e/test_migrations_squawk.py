@@ -5,7 +5,9 @@ statements that cannot be concurrent), `advise --include-drops` writes:
 1. the SQL pair (--emit-sql), 2. the one-statement-per-file pairs (--emit-sql-per-index), and
 3. an Alembic revision (--emit-alembic), rendered offline by Debian's Alembic: `alembic upgrade
    head --sql` and `alembic downgrade REV:base --sql`, the SQL a DBA reviews.
-Squawk runs on every file with its JSON reporter and must report nothing. The one thing removed
+Squawk runs on every file with its JSON reporter and must report nothing. The offline SQL also
+holds each validity check (`DO $check$` block) of the SQL pair verbatim, in the same order: the
+revision runs the same checks as the files. The one thing removed
 before it reads the offline SQL is Alembic's own table DDL: `CREATE TABLE alembic_version` (its
 VARCHAR(32) column is Squawk's prefer-text-field) and, downgrading to base, `DROP TABLE
 alembic_version` (ban-drop-table), which no revision of ours emits.
@@ -70,6 +72,16 @@ def lint(path, cwd):
     return findings
 
 
+def check_blocks(sql):
+    """The validity-check DO blocks of an SQL text, in order."""
+    blocks, at = [], sql.find("DO $check$")
+    while at != -1:
+        end = sql.index("$check$;", at + len("DO $check$")) + len("$check$;")
+        blocks.append(sql[at:end])
+        at = sql.find("DO $check$", end)
+    return blocks
+
+
 def without_alembic_version_ddl(sql, statement):
     """Alembic's offline SQL without its own CREATE/DROP TABLE alembic_version statement."""
     chunks = sql.split("\n\n")
@@ -130,6 +142,11 @@ try:
                 offline.stdout, "DROP TABLE" if direction == "downgrade" else "CREATE TABLE")
             check("CONCURRENTLY" in sql and "RESET lock_timeout" in sql,
                   f"{name}: the offline {direction} builds concurrently and resets the settings")
+            suffix = ".up.sql" if direction == "upgrade" else ".down.sql"
+            sql_file = [n for n in os.listdir(sql_dir) if n.endswith(suffix)]
+            expected = check_blocks(open(os.path.join(sql_dir, sql_file[0])).read())
+            check(expected and check_blocks(sql) == expected,
+                  f"{name}: the offline {direction} runs the {len(expected)} checks of {sql_file[0]}, verbatim")
             path = os.path.join(out, f"alembic_{direction}.sql")
             with open(path, "w") as f:
                 f.write(sql)
